@@ -1,0 +1,388 @@
+"""Colour science: sRGB <-> linear <-> XYZ <-> CIELAB / OKLab, and colour differences.
+
+Every conversion exists twice with the same operation order: a scalar pure-Python form
+(``*_1`` functions on 3-tuples) and a vectorised numpy form (on ``(..., 3)`` arrays).
+The two agree to the last bit or so; the matcher rounds costs to integers, so both paths
+choose the same pieces.
+
+References
+----------
+- sRGB: IEC 61966-2-1:1999 (transfer function, D65 primaries).
+- CIELAB, CIE76, CIE94: CIE 15:2004 *Colorimetry*.
+- CIEDE2000: G. Sharma, W. Wu, E. N. Dalal, "The CIEDE2000 color-difference formula:
+  implementation notes, supplementary test data, and mathematical observations",
+  Color Res. Appl. 30(1), 2005.
+- OKLab: B. Ottosson, "A perceptual color space for image processing", 2020.
+"""
+from __future__ import annotations
+
+import math
+
+from . import _array
+
+# --- hex ---------------------------------------------------------------------------
+
+def hex_to_rgb8(hex_: str) -> tuple[int, int, int]:
+    """``"#aa7d55"`` -> ``(170, 125, 85)``."""
+    h = hex_.strip().lstrip("#")
+    if len(h) == 3:
+        h = "".join(c * 2 for c in h)
+    if len(h) != 6:
+        raise ValueError(f"not a hex colour: {hex_!r}")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def rgb8_to_hex(rgb) -> str:
+    """``(170, 125, 85)`` -> ``"#aa7d55"`` (always lower case)."""
+    return "#%02x%02x%02x" % tuple(max(0, min(255, int(round(v)))) for v in rgb)
+
+
+# --- sRGB transfer function -------------------------------------------------------
+
+def srgb_to_linear_1(v: float) -> float:
+    """Decode one sRGB component in [0, 1] to linear light (IEC 61966-2-1)."""
+    return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+
+def linear_to_srgb_1(v: float) -> float:
+    """Encode one linear component to sRGB in [0, 1] (clamped)."""
+    if v <= 0.0:
+        return 0.0
+    if v >= 1.0:
+        return 1.0
+    return v * 12.92 if v <= 0.0031308 else 1.055 * v ** (1 / 2.4) - 0.055
+
+
+#: sRGB byte -> linear light as a float, and as a 16-bit integer (exact integer maths
+#: in the downscaler needs integers).
+SRGB8_TO_LINEAR = tuple(srgb_to_linear_1(i / 255) for i in range(256))
+SRGB8_TO_LINEAR16 = tuple(int(round(v * 65535)) for v in SRGB8_TO_LINEAR)
+
+
+def hex_to_linear(hex_: str) -> tuple[float, float, float]:
+    return tuple(SRGB8_TO_LINEAR[c] for c in hex_to_rgb8(hex_))
+
+
+def linear_to_hex(lin) -> str:
+    return rgb8_to_hex([linear_to_srgb_1(v) * 255 for v in lin])
+
+
+def srgb_to_linear(a):
+    """Vectorised :func:`srgb_to_linear_1` for numpy arrays in [0, 1]."""
+    np = _array.np()
+    return np.where(a <= 0.04045, a / 12.92, ((a + 0.055) / 1.055) ** 2.4)
+
+
+def linear_to_srgb(a):
+    """Vectorised :func:`linear_to_srgb_1` (clamped to [0, 1])."""
+    np = _array.np()
+    a = np.clip(a, 0.0, 1.0)
+    return np.where(a <= 0.0031308, a * 12.92, 1.055 * a ** (1 / 2.4) - 0.055)
+
+
+# --- XYZ and CIELAB (D65) ---------------------------------------------------------
+
+# sRGB primaries, D65 white (IEC 61966-2-1).
+_M_RGB2XYZ = (
+    (0.4124564, 0.3575761, 0.1804375),
+    (0.2126729, 0.7151522, 0.0721750),
+    (0.0193339, 0.1191920, 0.9503041),
+)
+_WHITE = (0.95047, 1.0, 1.08883)
+_EPS = 216 / 24389
+_KAPPA = 24389 / 27
+
+
+def linear_to_xyz_1(rgb):
+    r, g, b = rgb
+    m = _M_RGB2XYZ
+    return (
+        m[0][0] * r + m[0][1] * g + m[0][2] * b,
+        m[1][0] * r + m[1][1] * g + m[1][2] * b,
+        m[2][0] * r + m[2][1] * g + m[2][2] * b,
+    )
+
+
+def _lab_f_1(t: float) -> float:
+    return t ** (1 / 3) if t > _EPS else (_KAPPA * t + 16) / 116
+
+
+def xyz_to_lab_1(xyz):
+    fx = _lab_f_1(xyz[0] / _WHITE[0])
+    fy = _lab_f_1(xyz[1] / _WHITE[1])
+    fz = _lab_f_1(xyz[2] / _WHITE[2])
+    return (116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz))
+
+
+def linear_to_lab_1(rgb):
+    """Linear sRGB -> CIELAB (D65)."""
+    return xyz_to_lab_1(linear_to_xyz_1(rgb))
+
+
+def lab_to_linear_1(lab):
+    """CIELAB (D65) -> linear sRGB (unclamped)."""
+    L, a, b = lab
+    fy = (L + 16) / 116
+    fx = fy + a / 500
+    fz = fy - b / 200
+
+    def finv(f):
+        return f ** 3 if f ** 3 > _EPS else (116 * f - 16) / _KAPPA
+
+    x, y, z = finv(fx) * _WHITE[0], finv(fy) * _WHITE[1], finv(fz) * _WHITE[2]
+    return (
+        3.2404542 * x - 1.5371385 * y - 0.4985314 * z,
+        -0.9692660 * x + 1.8760108 * y + 0.0415560 * z,
+        0.0556434 * x - 0.2040259 * y + 1.0572252 * z,
+    )
+
+
+def linear_to_lab(a):
+    """Vectorised :func:`linear_to_lab_1` on ``(..., 3)`` arrays."""
+    np = _array.np()
+    r, g, b = a[..., 0], a[..., 1], a[..., 2]
+    m = _M_RGB2XYZ
+    xyz = (
+        m[0][0] * r + m[0][1] * g + m[0][2] * b,
+        m[1][0] * r + m[1][1] * g + m[1][2] * b,
+        m[2][0] * r + m[2][1] * g + m[2][2] * b,
+    )
+    f = [
+        np.where(t / w > _EPS, np.maximum(t / w, _EPS) ** (1 / 3), (_KAPPA * (t / w) + 16) / 116)
+        for t, w in zip(xyz, _WHITE)
+    ]
+    return np.stack((116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])), axis=-1)
+
+
+# --- OKLab --------------------------------------------------------------------------
+
+_OK_M1 = (
+    (0.4122214708, 0.5363325363, 0.0514459929),
+    (0.2119034982, 0.6806995451, 0.1073969566),
+    (0.0883024619, 0.2817188376, 0.6299787005),
+)
+_OK_M2 = (
+    (0.2104542553, 0.7936177850, -0.0040720468),
+    (1.9779984951, -2.4285922050, 0.4505937099),
+    (0.0259040371, 0.7827717662, -0.8086757660),
+)
+
+
+def _cbrt_1(v: float) -> float:
+    return v ** (1 / 3) if v >= 0 else -((-v) ** (1 / 3))
+
+
+def linear_to_oklab_1(rgb):
+    """Linear sRGB -> OKLab (Ottosson 2020)."""
+    r, g, b = rgb
+    m1, m2 = _OK_M1, _OK_M2
+    l_ = _cbrt_1(m1[0][0] * r + m1[0][1] * g + m1[0][2] * b)
+    m_ = _cbrt_1(m1[1][0] * r + m1[1][1] * g + m1[1][2] * b)
+    s_ = _cbrt_1(m1[2][0] * r + m1[2][1] * g + m1[2][2] * b)
+    return (
+        m2[0][0] * l_ + m2[0][1] * m_ + m2[0][2] * s_,
+        m2[1][0] * l_ + m2[1][1] * m_ + m2[1][2] * s_,
+        m2[2][0] * l_ + m2[2][1] * m_ + m2[2][2] * s_,
+    )
+
+
+def linear_to_oklab(a):
+    """Vectorised :func:`linear_to_oklab_1`."""
+    np = _array.np()
+    r, g, b = a[..., 0], a[..., 1], a[..., 2]
+    m1, m2 = _OK_M1, _OK_M2
+
+    def cbrt(v):
+        return np.where(v >= 0, np.abs(v) ** (1 / 3), -(np.abs(v) ** (1 / 3)))
+
+    l_ = cbrt(m1[0][0] * r + m1[0][1] * g + m1[0][2] * b)
+    m_ = cbrt(m1[1][0] * r + m1[1][1] * g + m1[1][2] * b)
+    s_ = cbrt(m1[2][0] * r + m1[2][1] * g + m1[2][2] * b)
+    return np.stack(
+        [m2[i][0] * l_ + m2[i][1] * m_ + m2[i][2] * s_ for i in range(3)], axis=-1
+    )
+
+
+# --- colour differences -------------------------------------------------------------
+
+def euclid_1(p, q) -> float:
+    return math.sqrt((p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2 + (p[2] - q[2]) ** 2)
+
+
+def euclid(p, q):
+    np = _array.np()
+    return np.sqrt((p[..., 0] - q[..., 0]) ** 2 + (p[..., 1] - q[..., 1]) ** 2
+                   + (p[..., 2] - q[..., 2]) ** 2)
+
+
+def cie94_1(lab1, lab2) -> float:
+    """CIE94 (graphic arts weights kL=1, K1=0.045, K2=0.015), reference colour lab1."""
+    L1, a1, b1 = lab1
+    L2, a2, b2 = lab2
+    c1 = math.sqrt(a1 * a1 + b1 * b1)
+    c2 = math.sqrt(a2 * a2 + b2 * b2)
+    dl = L1 - L2
+    dc = c1 - c2
+    dh2 = (a1 - a2) ** 2 + (b1 - b2) ** 2 - dc * dc
+    sc = 1 + 0.045 * c1
+    sh = 1 + 0.015 * c1
+    return math.sqrt(dl * dl + (dc / sc) ** 2 + max(dh2, 0.0) / (sh * sh))
+
+
+def cie94(lab1, lab2):
+    np = _array.np()
+    L1, a1, b1 = lab1[..., 0], lab1[..., 1], lab1[..., 2]
+    L2, a2, b2 = lab2[..., 0], lab2[..., 1], lab2[..., 2]
+    c1 = np.sqrt(a1 * a1 + b1 * b1)
+    c2 = np.sqrt(a2 * a2 + b2 * b2)
+    dl = L1 - L2
+    dc = c1 - c2
+    dh2 = (a1 - a2) ** 2 + (b1 - b2) ** 2 - dc * dc
+    sc = 1 + 0.045 * c1
+    sh = 1 + 0.015 * c1
+    return np.sqrt(dl * dl + (dc / sc) ** 2 + np.maximum(dh2, 0.0) / (sh * sh))
+
+
+_POW25_7 = 25.0 ** 7
+_DEG = math.pi / 180
+
+
+def ciede2000_1(lab1, lab2) -> float:
+    """CIEDE2000 colour difference (kL = kC = kH = 1), Sharma et al. 2005, eqs. 1-22."""
+    L1, a1, b1 = lab1
+    L2, a2, b2 = lab2
+    c1 = math.sqrt(a1 * a1 + b1 * b1)
+    c2 = math.sqrt(a2 * a2 + b2 * b2)
+    cm7 = ((c1 + c2) / 2) ** 7
+    g = 0.5 * (1 - math.sqrt(cm7 / (cm7 + _POW25_7)))
+    a1p = (1 + g) * a1
+    a2p = (1 + g) * a2
+    c1p = math.sqrt(a1p * a1p + b1 * b1)
+    c2p = math.sqrt(a2p * a2p + b2 * b2)
+    h1p = math.atan2(b1, a1p) % (2 * math.pi) if c1p != 0 else 0.0
+    h2p = math.atan2(b2, a2p) % (2 * math.pi) if c2p != 0 else 0.0
+    dlp = L2 - L1
+    dcp = c2p - c1p
+    cprod = c1p * c2p
+    dh = h2p - h1p
+    if cprod == 0:
+        dh = 0.0
+    elif dh > math.pi:
+        dh -= 2 * math.pi
+    elif dh < -math.pi:
+        dh += 2 * math.pi
+    dhp = 2 * math.sqrt(cprod) * math.sin(dh / 2)
+    lpm = (L1 + L2) / 2
+    cpm = (c1p + c2p) / 2
+    hsum = h1p + h2p
+    if cprod == 0:
+        hpm = hsum
+    elif abs(h1p - h2p) <= math.pi:
+        hpm = hsum / 2
+    elif hsum < 2 * math.pi:
+        hpm = (hsum + 2 * math.pi) / 2
+    else:
+        hpm = (hsum - 2 * math.pi) / 2
+    t = (1 - 0.17 * math.cos(hpm - 30 * _DEG) + 0.24 * math.cos(2 * hpm)
+         + 0.32 * math.cos(3 * hpm + 6 * _DEG) - 0.20 * math.cos(4 * hpm - 63 * _DEG))
+    dtheta = 30 * _DEG * math.exp(-(((hpm / _DEG) - 275) / 25) ** 2)
+    cpm7 = cpm ** 7
+    rc = 2 * math.sqrt(cpm7 / (cpm7 + _POW25_7))
+    lpm50 = (lpm - 50) ** 2
+    sl = 1 + 0.015 * lpm50 / math.sqrt(20 + lpm50)
+    sc = 1 + 0.045 * cpm
+    sh = 1 + 0.015 * cpm * t
+    rt = -math.sin(2 * dtheta) * rc
+    tl, tc, th = dlp / sl, dcp / sc, dhp / sh
+    return math.sqrt(tl * tl + tc * tc + th * th + rt * tc * th)
+
+
+def ciede2000(lab1, lab2):
+    """Vectorised :func:`ciede2000_1` on broadcastable ``(..., 3)`` arrays."""
+    np = _array.np()
+    L1, a1, b1 = lab1[..., 0], lab1[..., 1], lab1[..., 2]
+    L2, a2, b2 = lab2[..., 0], lab2[..., 1], lab2[..., 2]
+    c1 = np.sqrt(a1 * a1 + b1 * b1)
+    c2 = np.sqrt(a2 * a2 + b2 * b2)
+    cm7 = ((c1 + c2) / 2) ** 7
+    g = 0.5 * (1 - np.sqrt(cm7 / (cm7 + _POW25_7)))
+    a1p = (1 + g) * a1
+    a2p = (1 + g) * a2
+    c1p = np.sqrt(a1p * a1p + b1 * b1)
+    c2p = np.sqrt(a2p * a2p + b2 * b2)
+    two_pi = 2 * math.pi
+    h1p = np.where(c1p != 0, np.mod(np.arctan2(b1, a1p), two_pi), 0.0)
+    h2p = np.where(c2p != 0, np.mod(np.arctan2(b2, a2p), two_pi), 0.0)
+    dlp = L2 - L1
+    dcp = c2p - c1p
+    cprod = c1p * c2p
+    dh = h2p - h1p
+    dh = np.where(dh > math.pi, dh - two_pi, np.where(dh < -math.pi, dh + two_pi, dh))
+    dh = np.where(cprod == 0, 0.0, dh)
+    dhp = 2 * np.sqrt(cprod) * np.sin(dh / 2)
+    lpm = (L1 + L2) / 2
+    cpm = (c1p + c2p) / 2
+    hsum = h1p + h2p
+    hpm = np.where(
+        cprod == 0, hsum,
+        np.where(np.abs(h1p - h2p) <= math.pi, hsum / 2,
+                 np.where(hsum < two_pi, (hsum + two_pi) / 2, (hsum - two_pi) / 2)))
+    t = (1 - 0.17 * np.cos(hpm - 30 * _DEG) + 0.24 * np.cos(2 * hpm)
+         + 0.32 * np.cos(3 * hpm + 6 * _DEG) - 0.20 * np.cos(4 * hpm - 63 * _DEG))
+    dtheta = 30 * _DEG * np.exp(-(((hpm / _DEG) - 275) / 25) ** 2)
+    cpm7 = cpm ** 7
+    rc = 2 * np.sqrt(cpm7 / (cpm7 + _POW25_7))
+    lpm50 = (lpm - 50) ** 2
+    sl = 1 + 0.015 * lpm50 / np.sqrt(20 + lpm50)
+    sc = 1 + 0.045 * cpm
+    sh = 1 + 0.015 * cpm * t
+    rt = -np.sin(2 * dtheta) * rc
+    tl, tc, th = dlp / sl, dcp / sc, dhp / sh
+    return np.sqrt(tl * tl + tc * tc + th * th + rt * tc * th)
+
+
+# --- metrics: a space to compare in and a distance there -------------------------
+
+class Metric:
+    """A colour-difference metric: where colours are compared and how.
+
+    ``to_space_1``/``to_space`` map linear sRGB to the comparison space;
+    ``distance_1``/``distance`` compare two colours there (first argument: the image).
+    """
+
+    def __init__(self, name, label, to_space_1, to_space, distance_1, distance):
+        self.name, self.label = name, label
+        self.to_space_1, self.to_space = to_space_1, to_space
+        self.distance_1, self.distance = distance_1, distance
+
+    def __repr__(self):
+        return f"Metric({self.name!r})"
+
+
+def _srgb255_1(rgb):
+    return tuple(linear_to_srgb_1(v) * 255 for v in rgb)
+
+
+def _srgb255(a):
+    return linear_to_srgb(a) * 255
+
+
+METRICS = {
+    m.name: m
+    for m in (
+        Metric("rgb", "Euclidean sRGB (0-255)", _srgb255_1, _srgb255, euclid_1, euclid),
+        Metric("cie76", "CIE76 (Euclidean CIELAB)", linear_to_lab_1, linear_to_lab, euclid_1, euclid),
+        Metric("cie94", "CIE94 (graphic arts)", linear_to_lab_1, linear_to_lab, cie94_1, cie94),
+        Metric("ciede2000", "CIEDE2000", linear_to_lab_1, linear_to_lab, ciede2000_1, ciede2000),
+        Metric("oklab", "OKLab Euclidean (x100)",
+               lambda rgb: tuple(100 * v for v in linear_to_oklab_1(rgb)),
+               lambda a: 100 * linear_to_oklab(a), euclid_1, euclid),
+    )
+}
+
+
+def get_metric(name: str) -> Metric:
+    try:
+        return METRICS[name]
+    except KeyError:
+        raise ValueError(f"unknown colour metric {name!r}; choose one of {', '.join(METRICS)}") from None

@@ -1,0 +1,312 @@
+"""Image preparation: crop, alpha compositing, area-averaged downscale in linear light,
+and tonal adjustments.
+
+Input is plain RGBA: :class:`RGBA` (width, height, ``bytes`` of ``w*h*4``), decoded by
+Pillow in CPython (:func:`load`) or by the browser in the page. Output is a *linear
+image*: ``width``, ``height`` and ``pixels``, ``w*h`` linear-light RGB triples in row
+order (a list of tuples, or an ``(n, 3)`` float array on the numpy path).
+
+The downscale is a box filter with exact area weights: each source pixel is split into
+``W`` (``H``) units and each stud covers ``crop_w`` (``crop_h``) of them, so every weight
+is an integer and the sums are exact integers on both paths; one final division turns
+them into floats. Averaging happens in linear light because that is how light from
+neighbouring pixels mixes (averaging sRGB codes darkens edges and textures).
+"""
+from __future__ import annotations
+
+import colorsys
+import math
+from dataclasses import dataclass
+
+from . import _array
+from .color import SRGB8_TO_LINEAR16, hex_to_rgb8, linear_to_srgb_1, srgb_to_linear_1
+
+#: Largest accepted source image (pixels). Bigger files are refused with a clear message.
+MAX_SOURCE_PIXELS = 120_000_000
+#: Largest mosaic side in studs.
+MAX_STUDS = 512
+
+
+class ImageError(ValueError):
+    """The image cannot be used (unreadable, too large, wrong type...)."""
+
+
+@dataclass(frozen=True)
+class RGBA:
+    """A decoded image: ``data`` holds ``width*height*4`` bytes, rows top to bottom."""
+
+    width: int
+    height: int
+    data: bytes
+
+    def __post_init__(self):
+        if self.width <= 0 or self.height <= 0:
+            raise ImageError("the image is empty")
+        if self.width * self.height > MAX_SOURCE_PIXELS:
+            raise ImageError(
+                f"the image has {self.width * self.height / 1e6:.0f} megapixels; "
+                f"the limit is {MAX_SOURCE_PIXELS / 1e6:.0f}")
+        if len(self.data) != self.width * self.height * 4:
+            raise ImageError(f"expected {self.width * self.height * 4} bytes of RGBA, "
+                             f"got {len(self.data)}")
+
+
+@dataclass(frozen=True)
+class Adjustments:
+    """Tonal adjustments, each 0 = unchanged. Applied in sRGB, in this order:
+
+    - ``hue`` (degrees, -180..180): rotate the HSV hue.
+    - ``saturation``, ``value`` (-100..100): scale HSV S / V by ``1 + x/100``.
+    - ``brightness`` (-100..100): add ``x/100`` to each sRGB component.
+    - ``contrast`` (-100..100): ``c' = 0.5 + (c - 0.5) * 2**(x/25)``.
+    Results are clamped to [0, 1].
+    """
+
+    hue: float = 0
+    saturation: float = 0
+    value: float = 0
+    brightness: float = 0
+    contrast: float = 0
+
+    def is_identity(self) -> bool:
+        return not (self.hue or self.saturation or self.value or self.brightness or self.contrast)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"48x48"`` -> ``(48, 48)``, with a clear error for anything else."""
+    try:
+        w, h = (int(p) for p in str(text).lower().replace("×", "x").split("x"))
+    except ValueError:
+        raise ValueError(f"bad size {text!r}: use WIDTHxHEIGHT in studs, e.g. 48x48") from None
+    check_size(w, h)
+    return w, h
+
+
+def check_size(w: int, h: int) -> None:
+    if not (1 <= w <= MAX_STUDS and 1 <= h <= MAX_STUDS):
+        raise ValueError(f"bad size {w}x{h}: each side must be 1 to {MAX_STUDS} studs")
+
+
+def default_crop(src_w: int, src_h: int, w: int, h: int) -> tuple[int, int, int, int]:
+    """The largest centred box with the canvas aspect ``w:h``: ``(x, y, cw, ch)``."""
+    if src_w * h > src_h * w:  # source wider than canvas
+        ch = src_h
+        cw = max(1, min(src_w, round(src_h * w / h)))
+    else:
+        cw = src_w
+        ch = max(1, min(src_h, round(src_w * h / w)))
+    return (src_w - cw) // 2, (src_h - ch) // 2, cw, ch
+
+
+def check_crop(crop, src_w, src_h):
+    x, y, cw, ch = (int(v) for v in crop)
+    if cw <= 0 or ch <= 0 or x < 0 or y < 0 or x + cw > src_w or y + ch > src_h:
+        raise ValueError(f"crop box {crop} lies outside the {src_w}x{src_h} image")
+    return x, y, cw, ch
+
+
+def _spans(n_src: int, n_dst: int):
+    """Integer overlaps: for each source index, ``[(dst index, weight), ...]``.
+
+    Source pixel ``s`` covers ``[s*n_dst, (s+1)*n_dst)``, stud ``d`` covers
+    ``[d*n_src, (d+1)*n_src)``; weights of one stud sum to ``n_src``.
+    """
+    out = []
+    for s in range(n_src):
+        a, b = s * n_dst, (s + 1) * n_dst
+        parts = []
+        d = a // n_src
+        while d * n_src < b:
+            lo, hi = max(a, d * n_src), min(b, (d + 1) * n_src)
+            if hi > lo:
+                parts.append((d, hi - lo))
+            d += 1
+        out.append(parts)
+    return out
+
+
+def downscale(img: RGBA, size, crop=None, background="#ffffff"):
+    """Area-average the crop box of ``img`` to ``size`` studs in linear light.
+
+    Transparent pixels are composited onto ``background`` (hex) in linear light.
+    Returns ``pixels`` (see module doc), ``w*h`` linear RGB triples.
+    """
+    w, h = size
+    check_size(w, h)
+    crop = default_crop(img.width, img.height, w, h) if crop is None else check_crop(crop, img.width, img.height)
+    bg = tuple(SRGB8_TO_LINEAR16[c] for c in hex_to_rgb8(background))
+    np = _array.np()
+    if np is not None:
+        return _downscale_np(np, img, w, h, crop, bg)
+    return _downscale_pure(img, w, h, crop, bg)
+
+
+def _denominator(cw, ch):
+    # sum of weights (cw*ch) * alpha scale (255) * 16-bit scale (65535)
+    return cw * ch * 255 * 65535
+
+
+def _downscale_pure(img, w, h, crop, bg):
+    x0, y0, cw, ch = crop
+    xs = _spans(cw, w)
+    ys = _spans(ch, h)
+    lut = SRGB8_TO_LINEAR16
+    get = lut.__getitem__
+    # For opaque rows: runs of source pixels that fall wholly inside one stud.
+    runs = []  # (stud, first source, end source, weight) + boundary pixels
+    for s, parts in enumerate(xs):
+        if len(parts) == 1 and runs and runs[-1][0] == parts[0][0] and runs[-1][2] == s and runs[-1][3] == parts[0][1]:
+            runs[-1][2] = s + 1
+        else:
+            for d, wgt in parts:
+                runs.append([d, s, s + 1, wgt])
+    acc = [[0] * (3 * w) for _ in range(h)]
+    data = img.data
+    stride = img.width * 4
+    for sy, yparts in enumerate(ys):
+        start = (y0 + sy) * stride + x0 * 4
+        row = data[start:start + cw * 4]
+        rowsum = [0] * (3 * w)
+        if row[3::4].count(255) == cw:  # opaque: sum LUT values with C-speed helpers
+            for d, s0, s1, wgt in runs:
+                o = 3 * d
+                rowsum[o] += wgt * 255 * sum(map(get, row[4 * s0:4 * s1:4]))
+                rowsum[o + 1] += wgt * 255 * sum(map(get, row[4 * s0 + 1:4 * s1:4]))
+                rowsum[o + 2] += wgt * 255 * sum(map(get, row[4 * s0 + 2:4 * s1:4]))
+        else:
+            for s, parts in enumerate(xs):
+                a = row[4 * s + 3]
+                na = 255 - a
+                v0 = lut[row[4 * s]] * a + bg[0] * na
+                v1 = lut[row[4 * s + 1]] * a + bg[1] * na
+                v2 = lut[row[4 * s + 2]] * a + bg[2] * na
+                for d, wgt in parts:
+                    o = 3 * d
+                    rowsum[o] += wgt * v0
+                    rowsum[o + 1] += wgt * v1
+                    rowsum[o + 2] += wgt * v2
+        for d, wgt in yparts:
+            target = acc[d]
+            for i, v in enumerate(rowsum):
+                target[i] += wgt * v
+    den = _denominator(cw, ch)
+    return [(r[3 * x] / den, r[3 * x + 1] / den, r[3 * x + 2] / den) for r in acc for x in range(w)]
+
+
+def _weight_matrix(np, n_src, n_dst):
+    m = np.zeros((n_dst, n_src), dtype=np.float64)
+    for s, parts in enumerate(_spans(n_src, n_dst)):
+        for d, wgt in parts:
+            m[d, s] = wgt
+    return m
+
+
+def _downscale_np(np, img, w, h, crop, bg):
+    """Same sums as the pure path. float64 holds these integers exactly (< 2**53), so
+    any summation order gives the same totals."""
+    x0, y0, cw, ch = crop
+    src = np.frombuffer(img.data, dtype=np.uint8).reshape(img.height, img.width, 4)
+    src = src[y0:y0 + ch, x0:x0 + cw]
+    lut = np.asarray(SRGB8_TO_LINEAR16, dtype=np.float64)
+    bgv = np.asarray(bg, dtype=np.float64)
+    wy = _weight_matrix(np, ch, h)  # (h, ch)
+    split = cw >= w and cw > 2048
+    if split:
+        # every source column touches at most two studs: stud dA gets wA, dA+1 gets wB
+        s = np.arange(cw, dtype=np.int64)
+        da = (s * w) // cw
+        wa = np.minimum((s + 1) * w, (da + 1) * cw) - s * w
+        wb = (w - wa).astype(np.float64)
+        wa = wa.astype(np.float64)
+        starts = np.searchsorted(da, np.arange(w))
+    else:
+        wx = _weight_matrix(np, cw, w).T  # (cw, w)
+    out = np.zeros((h, w * 3), dtype=np.float64)
+    chunk = max(1, 8_000_000 // (cw * 4))
+    for r0 in range(0, ch, chunk):
+        block = src[r0:r0 + chunk]
+        alpha = block[..., 3].astype(np.float64)[..., None]
+        v = lut[block[..., :3]] * alpha + bgv * (255.0 - alpha)  # (rows, cw, 3)
+        if split:
+            xa = np.add.reduceat(v * wa[None, :, None], starts, axis=1)
+            xb = np.add.reduceat(v * wb[None, :, None], starts, axis=1)
+            xr = xa
+            xr[:, 1:] += xb[:, :-1]
+        else:
+            xr = np.matmul(v.transpose(0, 2, 1), wx).transpose(0, 2, 1)
+        out += wy[:, r0:r0 + block.shape[0]] @ xr.reshape(block.shape[0], w * 3)
+    return out.reshape(h * w, 3) / _denominator(cw, ch)
+
+
+def adjust(pixels, adj: Adjustments):
+    """Apply :class:`Adjustments` to linear pixels; returns new linear pixels.
+
+    Runs the same scalar code on both paths (the image is only ``w*h`` studs).
+    """
+    if adj.is_identity():
+        return pixels
+    np = _array.np()
+    rows = pixels.tolist() if np is not None and hasattr(pixels, "tolist") else pixels
+    hue = (adj.hue / 360.0) % 1.0
+    sat = 1 + adj.saturation / 100
+    val = 1 + adj.value / 100
+    bri = adj.brightness / 100
+    con = 2 ** (adj.contrast / 25)
+    use_hsv = adj.hue or adj.saturation or adj.value
+    out = []
+    for px in rows:
+        r, g, b = (linear_to_srgb_1(c) for c in px)
+        if use_hsv:
+            hh, ss, vv = colorsys.rgb_to_hsv(r, g, b)
+            r, g, b = colorsys.hsv_to_rgb((hh + hue) % 1.0, min(1.0, max(0.0, ss * sat)),
+                                          min(1.0, max(0.0, vv * val)))
+        res = []
+        for c in (r, g, b):
+            c = 0.5 + (c + bri - 0.5) * con
+            res.append(srgb_to_linear_1(min(1.0, max(0.0, c))))
+        out.append(tuple(res))
+    if np is not None:
+        return np.asarray(out, dtype=np.float64).reshape(-1, 3)
+    return out
+
+
+def to_list(pixels):
+    """Pixels as a list of tuples, whichever path made them."""
+    return [tuple(p) for p in (pixels.tolist() if hasattr(pixels, "tolist") else pixels)]
+
+
+# --- files (CPython; needs Pillow) --------------------------------------------------
+
+def load(path_or_file, max_side: int | None = None) -> RGBA:
+    """Decode an image file with Pillow: EXIF orientation applied, any mode -> RGBA.
+
+    ``max_side``: for JPEGs, let the decoder skip resolution it does not need (DCT
+    scaling keeps at least this many pixels on the short side), which saves memory on
+    huge photos without changing the area average noticeably.
+    """
+    try:
+        from PIL import Image, ImageOps
+    except ImportError as e:  # pragma: no cover
+        raise ImageError("reading image files needs Pillow (pip install pillow)") from e
+    Image.MAX_IMAGE_PIXELS = MAX_SOURCE_PIXELS
+    try:
+        im = Image.open(path_or_file)
+        if max_side and im.format == "JPEG":
+            w0, h0 = im.size
+            scale = max(1, min(w0, h0) // max_side)
+            if scale > 1:
+                im.draft("RGB", (w0 // scale, h0 // scale))
+        im = ImageOps.exif_transpose(im)
+        if im.mode not in ("RGB", "RGBA"):
+            im = im.convert("RGBA" if ("A" in im.mode or "transparency" in im.info) else "RGB")
+        if im.mode == "RGB":
+            im.putalpha(255)
+        return RGBA(im.width, im.height, im.tobytes())
+    except ImageError:
+        raise
+    except Image.DecompressionBombError as e:
+        raise ImageError(f"the image is too large ({e})") from None
+    except FileNotFoundError:
+        raise ImageError(f"no such file: {path_or_file}") from None
+    except (OSError, SyntaxError, ValueError) as e:
+        raise ImageError(f"cannot read the image: {e}") from None

@@ -1,0 +1,189 @@
+"""Lego colours, Lego Art / DOTS set inventories, and the palettes built from them.
+
+A *palette* is the list of colours the matcher may use; an *inventory* (``stock``) says
+how many studs of each colour the user owns (``None``: unlimited). Both are plain data:
+``Palette(colors=[Color...], stock=[int|None...])``.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from .color import hex_to_rgb8
+
+#: Piece families: name -> (BrickLink part number, label, round?, height in plates)
+PIECES = {
+    "round-tile": ("98138", "1x1 round tile", True, 1),
+    "round-plate": ("4073", "1x1 round plate", True, 1),
+    "square-tile": ("3070b", "1x1 square tile", False, 1),
+    "square-plate": ("3024", "1x1 square plate", False, 1),
+    "brick": ("3005", "1x1 brick", False, 3),
+}
+
+
+@dataclass(frozen=True)
+class Color:
+    """One Lego colour. ``bricklink_id`` is the key everywhere in the engine."""
+
+    bricklink_id: int
+    name: str
+    hex: str
+    ldraw_id: int | None = None
+    rebrickable_id: int | None = None
+    families: tuple = ()
+
+    def to_dict(self):
+        return {"id": self.bricklink_id, "name": self.name, "hex": self.hex,
+                "ldraw_id": self.ldraw_id, "rebrickable_id": self.rebrickable_id}
+
+
+@dataclass(frozen=True)
+class LegoSet:
+    id: str
+    set_number: str
+    name: str
+    short_name: str
+    canvas: tuple | None
+    piece: str
+    studs: dict = field(default_factory=dict)  # bricklink id -> count
+
+    @property
+    def total(self) -> int:
+        return sum(self.studs.values())
+
+
+@dataclass
+class Palette:
+    """Colours the matcher may use and the stock of each (``None`` = unlimited)."""
+
+    colors: list
+    stock: list
+
+    def __post_init__(self):
+        if len(self.colors) != len(self.stock):
+            raise ValueError("palette colours and stock differ in length")
+
+    @property
+    def unlimited(self) -> bool:
+        return all(s is None for s in self.stock)
+
+    def total(self) -> int | None:
+        return None if any(s is None for s in self.stock) else sum(self.stock)
+
+    def to_dict(self):
+        return {"colors": [c.to_dict() for c in self.colors], "stock": list(self.stock)}
+
+
+def _read_json(name):
+    return json.loads(resources.files(__package__).joinpath("data").joinpath(name).read_text("utf-8"))
+
+
+@lru_cache(maxsize=None)
+def colors() -> dict:
+    """All known Lego colours, BrickLink id -> :class:`Color`."""
+    out = {}
+    for c in _read_json("colors.json"):
+        hex_to_rgb8(c["hex"])  # validates
+        out[c["bricklink_id"]] = Color(c["bricklink_id"], c["name"], c["hex"].lower(),
+                                       c.get("ldraw_id"), c.get("rebrickable_id"),
+                                       tuple(c.get("families", ())))
+    return out
+
+
+@lru_cache(maxsize=None)
+def sets() -> dict:
+    """All known sets, keyed by set number (and by id for sets sharing a number)."""
+    out = {}
+    for s in _read_json("sets.json"):
+        ls = LegoSet(s["id"], s["set_number"], s["name"], s["short_name"],
+                     tuple(s["canvas"]) if s.get("canvas") else None, s["piece"],
+                     {int(k): int(v) for k, v in s["studs"].items()})
+        out[ls.id] = ls
+    return out
+
+
+def find_set(key: str) -> LegoSet:
+    """A set by number (``"31197"``) or id (``"lots_of_dots_round"``)."""
+    key = str(key).strip()
+    all_sets = sets()
+    if key in all_sets:
+        return all_sets[key]
+    matches = [s for s in all_sets.values() if s.set_number == key]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        ids = ", ".join(s.id for s in matches)
+        raise ValueError(f"set {key} has several inventories; choose one of: {ids}")
+    raise ValueError(f"unknown set {key!r} (see --list-sets)")
+
+
+def color_by_hex(hex_: str) -> Color:
+    hex_ = hex_.lower()
+    for c in colors().values():
+        if c.hex == hex_:
+            return c
+    raise ValueError(f"no Lego colour with hex {hex_}")
+
+
+def combine(*inventories: dict) -> dict:
+    """Add inventories (BrickLink id -> count) together."""
+    out: dict = {}
+    for inv in inventories:
+        for k, n in inv.items():
+            if n < 0:
+                raise ValueError(f"negative stock for colour {k}")
+            out[k] = out.get(k, 0) + int(n)
+    return out
+
+
+def inventory(set_keys=(), copies=None, custom=None) -> dict:
+    """Stock from sets (each possibly several copies) plus a custom inventory.
+
+    ``copies`` maps a set key to its number of copies (default 1); ``custom`` is a
+    BrickLink id -> count dict (e.g. loose pieces the user owns).
+    """
+    copies = copies or {}
+    parts = []
+    for key in set_keys:
+        s = find_set(key)
+        n = int(copies.get(key, 1))
+        parts.append({k: v * n for k, v in s.studs.items()})
+    if custom:
+        parts.append({int(k): int(v) for k, v in custom.items()})
+    return combine(*parts)
+
+
+def family_colors(piece: str) -> list:
+    """Colours known to exist for a piece family (the 'unlimited' palette).
+
+    Round tiles/plates: the colours the reference lists for that part. Square pieces and
+    bricks exist in nearly every colour; we offer every colour known as a round piece.
+    """
+    if piece not in PIECES:
+        raise ValueError(f"unknown piece {piece!r}; choose one of {', '.join(PIECES)}")
+    fam = piece if piece in ("round-tile", "round-plate") else None
+    return [c for c in colors().values()
+            if (c.families and fam is None) or fam in c.families]
+
+
+def palette_from_inventory(stock: dict) -> Palette:
+    """A limited palette from BrickLink id -> count (zero counts dropped)."""
+    cols = colors()
+    ids = sorted(k for k, v in stock.items() if v > 0)
+    unknown = [k for k in ids if k not in cols]
+    if unknown:
+        raise ValueError(f"unknown BrickLink colour id(s): {unknown}")
+    if not ids:
+        raise ValueError("the inventory is empty: add a set or some pieces")
+    return Palette([cols[k] for k in ids], [int(stock[k]) for k in ids])
+
+
+def unlimited_palette(piece: str, extra_ids=()) -> Palette:
+    """Every colour of a piece family, each without a stock limit."""
+    cols = {c.bricklink_id: c for c in family_colors(piece)}
+    for k in extra_ids:
+        cols.setdefault(k, colors()[k])
+    ordered = [cols[k] for k in sorted(cols)]
+    return Palette(ordered, [None] * len(ordered))
