@@ -100,10 +100,11 @@ def solve(costs, stock, max_rounds: int | None = None) -> Assignment:
     if max_rounds is None:
         max_rounds = 4 * k
     if np is not None:
+        costs = np.asarray(costs, dtype=np.int64).reshape(n, k)
         labels, counts, prices, rounds = _raise_prices_np(np, costs, cap, max_rounds)
         rows = costs.tolist()
     else:
-        rows = costs
+        rows = costs.tolist() if hasattr(costs, "tolist") else costs
         labels, counts, prices, rounds = _raise_prices_pure(rows, cap, max_rounds)
     aug = _shortest_paths(rows, labels, counts, cap, prices)
     total = sum(r[j] for r, j in zip(rows, labels))

@@ -1,0 +1,161 @@
+"""Command line: ``legoremix IMAGE [options]`` writes a mosaic and its parts list.
+
+Always writes ``DIR/mosaic.png``, ``DIR/parts.csv`` and ``DIR/mosaic.json``; the
+export flags add more files. Errors are one line on stderr with exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+from pathlib import Path
+
+from . import dither as dither_mod, export, image, palettes, pipeline
+from .color import METRICS
+from .match import InventoryError
+
+
+def _parser():
+    p = argparse.ArgumentParser(
+        prog="legoremix",
+        description="Turn a photo into a Lego mosaic that your own pieces can build. "
+                    "LEGO is a trademark of the LEGO Group, which does not sponsor this tool.")
+    p.add_argument("image", nargs="?", help="photo to turn into a mosaic (JPEG, PNG, WebP, ...)")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="SET",
+                   help="a set you own (number or id, see --list-sets); repeat for more sets "
+                        "or for several copies of one")
+    p.add_argument("--custom", action="append", default=[], metavar="ID=N",
+                   help="extra pieces you own: BrickLink colour id = count (repeatable)")
+    p.add_argument("--size", default=None, help="canvas in studs, WxH (default: the set's canvas, else 48x48)")
+    p.add_argument("--dither", default="none", choices=dither_mod.DITHERS)
+    p.add_argument("--strength", type=float, default=100, help="dithering strength, 0-100 (default 100)")
+    p.add_argument("--metric", default="ciede2000", choices=list(METRICS))
+    p.add_argument("--piece", default=None, choices=list(palettes.PIECES),
+                   help="piece type (default: the set's, else round-tile)")
+    p.add_argument("--unlimited", action="store_true",
+                   help="use every colour of the piece type; report what you are missing")
+    p.add_argument("--crop", default=None, metavar="X,Y,W,H", help="crop box in image pixels (default: centred)")
+    p.add_argument("--background", default="#ffffff", help="colour behind transparent pixels")
+    p.add_argument("--no-compensation", action="store_true",
+                   help="match round pieces by their own colour, ignoring the baseplate between them")
+    for name in ("hue", "saturation", "value", "brightness", "contrast"):
+        p.add_argument(f"--{name}", type=float, default=0, help=f"{name} adjustment (0 = none)")
+    p.add_argument("--out", default="legoremix-out", metavar="DIR", help="output folder")
+    p.add_argument("--png", nargs="?", const="mosaic.png", metavar="FILE",
+                   help="PNG with a chosen stud size (see --stud-px) and --grid")
+    p.add_argument("--stud-px", type=int, default=20, help="pixels per stud in PNGs (default 20)")
+    p.add_argument("--grid", action="store_true", help="draw section lines in the PNG")
+    p.add_argument("--pdf", nargs="?", const="instructions.pdf", metavar="FILE", help="building instructions")
+    p.add_argument("--section", type=int, default=16, choices=(8, 16, 32), help="section size in studs")
+    p.add_argument("--paper", default="a4", choices=("a4", "letter"))
+    p.add_argument("--bricklink", nargs="?", const="bricklink.xml", metavar="FILE", help="BrickLink wanted list")
+    p.add_argument("--rebrickable", nargs="?", const="rebrickable.csv", metavar="FILE", help="Rebrickable CSV")
+    p.add_argument("--ldraw", nargs="?", const="mosaic.ldr", metavar="FILE", help="LDraw model")
+    p.add_argument("--project", nargs="?", const="mosaic.legoremix", metavar="FILE", help="project file")
+    p.add_argument("--list-sets", action="store_true", help="list the known sets and exit")
+    return p
+
+
+def list_sets() -> str:
+    lines = []
+    for s in palettes.sets().values():
+        canvas = "x".join(map(str, s.canvas)) if s.canvas else "-"
+        lines.append(f"{s.id:32} {s.set_number:6} {canvas:>7} {len(s.studs):3} colours {s.total:6} studs  {s.name}")
+    return "\n".join(lines)
+
+
+def run(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    if args.list_sets:
+        print(list_sets())
+        return 0
+    if not args.image:
+        raise ValueError("no image given (try: legoremix photo.jpg --set 31197)")
+    set_counts = collections.Counter(args.sets)
+    set_objs = [palettes.find_set(k) for k in set_counts]
+    piece = args.piece or (set_objs[0].piece if set_objs and set_objs[0].piece in palettes.PIECES else "round-tile")
+    if args.size:
+        size = image.parse_size(args.size)
+    elif set_objs and set_objs[0].canvas:
+        size = tuple(set_objs[0].canvas)
+    else:
+        size = (48, 48)
+    custom = {}
+    for item in args.custom:
+        try:
+            k, v = item.split("=")
+            custom[int(k)] = custom.get(int(k), 0) + int(v)
+        except ValueError:
+            raise ValueError(f"bad --custom {item!r}: use BRICKLINK_COLOR_ID=COUNT") from None
+    crop = None
+    if args.crop:
+        try:
+            crop = tuple(int(v) for v in args.crop.split(","))
+            assert len(crop) == 4
+        except (ValueError, AssertionError):
+            raise ValueError(f"bad --crop {args.crop!r}: use X,Y,W,H") from None
+    palette, owned = pipeline.build_palette(list(set_counts), dict(set_counts), custom, args.unlimited, piece)
+    img = image.load(args.image, max_side=8 * max(size))
+    p = pipeline.Pipeline()
+    p.set_image(img)
+    p.set_options(size=size, crop=crop, background=args.background, metric=args.metric, piece=piece,
+                  round_compensation=False if args.no_compensation else None,
+                  dither=args.dither, strength=args.strength,
+                  adjustments=image.Adjustments(args.hue, args.saturation, args.value,
+                                                args.brightness, args.contrast))
+    p.set_palette(palette, owned)
+    mosaic = p.run()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "mosaic.png").write_bytes(export.render_png(mosaic, cell=args.stud_px, grid=args.grid, section=args.section))
+    (out / "parts.csv").write_text(export.parts_csv(mosaic))
+    (out / "mosaic.json").write_text(mosaic.to_json())
+    written = ["mosaic.png", "parts.csv", "mosaic.json"]
+
+    def target(name):
+        path = Path(name)
+        return path if path.is_absolute() or path.parent != Path(".") else out / path
+
+    if args.png and args.png != "mosaic.png":
+        target(args.png).write_bytes(export.render_png(mosaic, cell=args.stud_px, grid=args.grid, section=args.section))
+        written.append(args.png)
+    if args.bricklink:
+        target(args.bricklink).write_text(export.bricklink_xml(mosaic))
+        written.append(args.bricklink)
+    if args.rebrickable:
+        target(args.rebrickable).write_text(export.rebrickable_csv(mosaic))
+        written.append(args.rebrickable)
+    if args.ldraw:
+        target(args.ldraw).write_text(export.ldraw(mosaic, section=args.section))
+        written.append(args.ldraw)
+    if args.pdf:
+        from . import instructions
+        target(args.pdf).write_bytes(instructions.pdf(mosaic, section=args.section, paper=args.paper))
+        written.append(args.pdf)
+    if args.project:
+        from . import project
+        target(args.project).write_text(project.dumps(project.from_pipeline(p, source=img)))
+        written.append(args.project)
+    used = sum(mosaic.counts)
+    print(f"{mosaic.width}x{mosaic.height} studs, {sum(1 for n in mosaic.counts if n)} colours, "
+          f"{used} pieces, mean CIEDE2000 {mosaic.mean_delta_e:.2f}; wrote {', '.join(written)} to {out}")
+    if mosaic.missing:
+        miss = ", ".join(f"{n} x {palettes.colors()[k].name}" for k, n in sorted(mosaic.missing.items()))
+        print(f"missing from your pieces: {miss}")
+    return 0
+
+
+def main(argv=None) -> int:
+    try:
+        return run(argv)
+    except (ValueError, InventoryError, OSError) as e:
+        msg = str(e).splitlines()[0] if str(e) else e.__class__.__name__
+        print(f"legoremix: error: {msg}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("legoremix: error: not enough memory for this image", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,333 @@
+"""The mosaic pipeline: prepare -> match -> dither -> count, with per-stage caching.
+
+:class:`Pipeline` keeps the output of each stage together with the inputs it was made
+from, so a change re-runs only the stages downstream of it: a palette change does not
+redo the downscale, a dither change does not redo the optimal assignment.
+
+Stages and what invalidates them:
+
+========== =========================================================================
+prepare    image, size, crop, background   (area-averaged linear image)
+adjust     + adjustments
+space      + metric                        (image in the metric's colour space)
+match      + palette/stock, piece, round compensation, baseplate, pinned studs
+dither     + dithering kind, strength, serpentine
+count      (cheap; always)
+========== =========================================================================
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import asdict, dataclass, field, replace
+
+from . import _array, color, dither as dither_mod, image as image_mod, match, palettes
+from .image import Adjustments, RGBA
+
+#: Fraction of a stud's square cell covered by a round piece (circle in a square).
+ROUND_COVERAGE = math.pi / 4
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every setting that shapes a mosaic (all plain values)."""
+
+    size: tuple = (48, 48)
+    crop: tuple | None = None  # (x, y, w, h) in source pixels; None = centred
+    background: str = "#ffffff"  # behind transparent pixels
+    adjustments: Adjustments = Adjustments()
+    metric: str = "ciede2000"
+    piece: str = "round-tile"
+    round_compensation: bool | None = None  # None: on for round pieces
+    baseplate: str = "#212121"  # shows around round studs
+    dither: str = "none"
+    strength: float = 100
+    serpentine: bool = True
+
+    def validated(self) -> "Options":
+        image_mod.check_size(*self.size)
+        color.get_metric(self.metric)
+        dither_mod.check_dither(self.dither)
+        if self.piece not in palettes.PIECES:
+            raise ValueError(f"unknown piece {self.piece!r}; choose one of {', '.join(palettes.PIECES)}")
+        color.hex_to_rgb8(self.background)
+        color.hex_to_rgb8(self.baseplate)
+        return self
+
+    @property
+    def compensate(self) -> bool:
+        if self.round_compensation is None:
+            return palettes.PIECES[self.piece][2]
+        return bool(self.round_compensation)
+
+    def to_dict(self):
+        d = asdict(self)
+        d["size"] = list(self.size)
+        d["crop"] = list(self.crop) if self.crop else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d):
+        d = dict(d)
+        d["size"] = tuple(d.get("size", (48, 48)))
+        if d.get("crop"):
+            d["crop"] = tuple(d["crop"])
+        d["adjustments"] = Adjustments(**d.get("adjustments", {}))
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass
+class Mosaic:
+    """The result, as plain data. ``grid[y][x]`` is an index into ``palette``."""
+
+    width: int
+    height: int
+    grid: list
+    palette: list  # of palettes.Color
+    counts: list  # studs used per palette colour
+    stock: list | None  # per palette colour; None when unlimited
+    owned: list | None  # unlimited mode: what the user owns per colour (for "missing")
+    delta_e: list  # rows of CIEDE2000 per stud
+    mean_delta_e: float
+    piece: str
+    options: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def missing(self) -> dict:
+        """BrickLink id -> studs needed beyond what the user owns (unlimited mode)."""
+        if self.owned is None:
+            return {}
+        return {c.bricklink_id: n - o for c, n, o in zip(self.palette, self.counts, self.owned) if n > o}
+
+    def hex_grid(self):
+        return [[self.palette[j].hex for j in row] for row in self.grid]
+
+    def to_dict(self):
+        hexes = [c.hex for c in self.palette]
+        return {
+            "width": self.width,
+            "height": self.height,
+            "grid": self.hex_grid(),
+            "counts": {h: n for h, n in zip(hexes, self.counts) if n},
+            "stock": None if self.stock is None else dict(zip(hexes, self.stock)),
+            "owned": None if self.owned is None else dict(zip(hexes, self.owned)),
+            "missing": {self._hex(k): v for k, v in self.missing.items()},
+            "mean_delta_e": round(self.mean_delta_e, 4),
+            "delta_e": [[round(v, 3) for v in row] for row in self.delta_e],
+            "piece": self.piece,
+            "palette": [c.to_dict() for c in self.palette],
+            "options": self.options,
+        }
+
+    def _hex(self, bl_id):
+        return next(c.hex for c in self.palette if c.bricklink_id == bl_id)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, d):
+        pal = [palettes.Color(c["id"], c["name"], c["hex"], c.get("ldraw_id"), c.get("rebrickable_id"))
+               for c in d["palette"]]
+        index = {c.hex: i for i, c in enumerate(pal)}
+        grid = [[index[h] for h in row] for row in d["grid"]]
+        counts = [d["counts"].get(c.hex, 0) for c in pal]
+        stock = None if d.get("stock") is None else [d["stock"][c.hex] for c in pal]
+        owned = None if d.get("owned") is None else [d["owned"].get(c.hex, 0) for c in pal]
+        return cls(d["width"], d["height"], grid, pal, counts, stock, owned,
+                   d.get("delta_e", []), d["mean_delta_e"], d.get("piece", "round-tile"),
+                   d.get("options", {}))
+
+    @classmethod
+    def from_json(cls, text):
+        return cls.from_dict(json.loads(text))
+
+
+def seen_color(hex_: str, compensate: bool, baseplate: str):
+    """Linear colour the eye sees for a piece: for round studs, the piece mixed in linear
+    light with the baseplate visible around it (coverage pi/4)."""
+    lin = color.hex_to_linear(hex_)
+    if not compensate:
+        return lin
+    base = color.hex_to_linear(baseplate)
+    f = ROUND_COVERAGE
+    return tuple(f * p + (1 - f) * b for p, b in zip(lin, base))
+
+
+class Pipeline:
+    """Stateful, cached mosaic maker (one per open image in the app)."""
+
+    def __init__(self):
+        self._image: RGBA | None = None
+        self._image_token = 0
+        self.options = Options()
+        self.palette: palettes.Palette | None = None
+        self.owned: dict | None = None
+        self.pins: dict = {}  # stud index -> BrickLink id
+        self._cache: dict = {}
+        self.stage_runs: dict = {}  # stage name -> how many times it ran (for tests)
+
+    # -- inputs ------------------------------------------------------------------
+    def set_image(self, img: RGBA):
+        self._image = img
+        self._image_token += 1
+
+    def set_options(self, **changes):
+        opts = replace(self.options, **changes)
+        if isinstance(opts.adjustments, dict):
+            opts = replace(opts, adjustments=Adjustments(**opts.adjustments))
+        self.options = opts.validated()
+
+    def set_palette(self, palette: palettes.Palette, owned: dict | None = None):
+        """Use ``palette``; ``owned`` (BrickLink id -> count) lets unlimited mode say
+        which pieces are missing."""
+        self.palette = palette
+        self.owned = owned
+
+    def set_pins(self, pins: dict):
+        self.pins = {int(k): int(v) for k, v in pins.items()}
+
+    # -- stages -----------------------------------------------------------------
+    def _stage(self, name, key, fn):
+        hit = self._cache.get(name)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        value = fn()
+        self._cache[name] = (key, value)
+        self.stage_runs[name] = self.stage_runs.get(name, 0) + 1
+        return value
+
+    def run(self) -> Mosaic:
+        if self._image is None:
+            raise ValueError("no image loaded")
+        if self.palette is None:
+            raise ValueError("no palette chosen")
+        o = self.options.validated()
+        w, h = o.size
+        n = w * h
+        t = {}
+        backend = _array.backend()
+
+        def timed(name, key, fn):
+            t0 = time.perf_counter()
+            v = self._stage(name, key, fn)
+            t[name] = time.perf_counter() - t0
+            return v
+
+        k_prep = (backend, self._image_token, tuple(o.size), o.crop, o.background)
+        prepared = timed("prepare", k_prep, lambda: image_mod.downscale(
+            self._image, o.size, o.crop, o.background))
+        k_adj = k_prep + (o.adjustments,)
+        adjusted = timed("adjust", k_adj, lambda: image_mod.adjust(prepared, o.adjustments))
+        metric = color.get_metric(o.metric)
+        k_space = k_adj + (o.metric,)
+        space = timed("space", k_space, lambda: match.to_space(adjusted, metric))
+
+        pal = self.palette
+        seen = [seen_color(c.hex, o.compensate, o.baseplate) for c in pal.colors]
+        pal_sp = [metric.to_space_1(s) for s in seen]
+        pal_key = (tuple(c.bricklink_id for c in pal.colors), tuple(pal.stock))
+        pins = self._pin_indices(pal, n)
+        k_match = k_space + (pal_key, o.piece, o.compensate, o.baseplate, tuple(sorted(pins.items())))
+        assignment, free, free_stock = timed("match", k_match, lambda: self._match(
+            space, pal_sp, metric, pal.stock, pins, n))
+
+        k_dither = k_match + (o.dither, o.strength, o.serpentine)
+        labels = timed("dither", k_dither, lambda: self._dither(
+            adjusted, pal, seen, pal_sp, metric, assignment, free, free_stock, pins, o))
+
+        t0 = time.perf_counter()
+        counts = [0] * len(pal.colors)
+        for j in labels:
+            counts[j] += 1
+        de = self._delta_e(adjusted, seen, labels)
+        grid = [labels[y * w:(y + 1) * w] for y in range(h)]
+        de_rows = [de[y * w:(y + 1) * w] for y in range(h)]
+        owned = None
+        stock = None if pal.unlimited else list(pal.stock)
+        if pal.unlimited and self.owned is not None:
+            owned = [int(self.owned.get(c.bricklink_id, 0)) for c in pal.colors]
+        t["count"] = time.perf_counter() - t0
+        t["backend"] = backend
+        return Mosaic(w, h, grid, list(pal.colors), counts, stock, owned, de_rows,
+                      sum(de) / n, o.piece, o.to_dict(), t)
+
+    def _pin_indices(self, pal, n):
+        idx = {c.bricklink_id: j for j, c in enumerate(pal.colors)}
+        out = {}
+        for i, bl in self.pins.items():
+            if not 0 <= i < n:
+                continue  # painted outside the current canvas: ignored, kept for later
+            if bl not in idx:
+                name = palettes.colors().get(bl, None)
+                raise match.InventoryError(
+                    f"a painted stud uses {name.name if name else bl}, which is not in the inventory")
+            out[i] = idx[bl]
+        return out
+
+    def _match(self, space, pal_sp, metric, stock, pins, n):
+        free = [i for i in range(n) if i not in pins]
+        free_stock = list(stock)
+        for j in pins.values():
+            if free_stock[j] is not None:
+                free_stock[j] -= 1
+        over = [j for j, s in enumerate(free_stock) if s is not None and s < 0]
+        if over:
+            names = ", ".join(self.palette.colors[j].name for j in over)
+            raise match.InventoryError(f"more studs are painted in {names} than the inventory has")
+        np = _array.np()
+        if np is not None:
+            sub = space[np.asarray(free, dtype=np.int64)] if pins else space
+        else:
+            sub = [space[i] for i in free] if pins else space
+        costs = match.cost_matrix(sub, pal_sp, metric)
+        return match.solve(costs, free_stock), free, free_stock
+
+    def _dither(self, adjusted, pal, seen, pal_sp, metric, assignment, free, free_stock, pins, o):
+        n = o.size[0] * o.size[1]
+        if o.dither == "none" or o.strength <= 0:
+            labels = [0] * n
+            for i, j in pins.items():
+                labels[i] = j
+            for i, j in zip(free, assignment.labels):
+                labels[i] = j
+            return labels
+        px = image_mod.to_list(adjusted)
+        return dither_mod.dither(px, o.size[0], o.size[1], seen, pal_sp, metric, free_stock,
+                                 assignment.prices, o.dither, o.strength, o.serpentine, pins)
+
+    def _delta_e(self, adjusted, seen, labels):
+        """CIEDE2000 between each prepared pixel and the colour seen at its stud."""
+        np = _array.np()
+        pal_lab = [color.linear_to_lab_1(s) for s in seen]
+        if np is not None:
+            lab = color.linear_to_lab(np.asarray(adjusted).reshape(-1, 3))
+            q = np.asarray(pal_lab)[np.asarray(labels)]
+            return color.ciede2000(lab, q).tolist()
+        return [color.ciede2000_1(color.linear_to_lab_1(p), pal_lab[j]) for p, j in zip(adjusted, labels)]
+
+
+def build_palette(sets=(), copies=None, custom=None, unlimited=False, piece="round-tile"):
+    """The palette for sets/custom pieces; ``unlimited`` adds every colour of the piece
+    family without limits and returns what is owned for the 'missing' report."""
+    owned = palettes.inventory(sets, copies, custom) if (sets or custom) else {}
+    if unlimited:
+        return palettes.unlimited_palette(piece, [k for k, v in owned.items() if v > 0]), owned
+    if not owned:
+        raise ValueError("no inventory: choose at least one set (or --unlimited)")
+    return palettes.palette_from_inventory(owned), None
+
+
+def make_mosaic(source, sets=(), copies=None, custom=None, unlimited=False, pins=None, **options) -> Mosaic:
+    """One-shot helper: ``source`` is a file path or an :class:`RGBA` image."""
+    img = source if isinstance(source, RGBA) else image_mod.load(source, max_side=8 * max(options.get("size", (48, 48))))
+    p = Pipeline()
+    p.set_image(img)
+    p.set_options(**options)
+    pal, owned = build_palette(sets, copies, custom, unlimited, p.options.piece)
+    p.set_palette(pal, owned)
+    if pins:
+        p.set_pins(pins)
+    return p.run()

@@ -1,0 +1,116 @@
+import json
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from legoremix import _array, palettes, pipeline
+from legoremix.image import RGBA, Adjustments
+from legoremix.match import InventoryError
+
+
+def make(photo, **opts):
+    p = pipeline.Pipeline()
+    p.set_image(photo)
+    p.set_options(**opts)
+    pal, owned = pipeline.build_palette(["31197"])
+    p.set_palette(pal, owned)
+    return p
+
+
+def test_stages_rerun_only_from_what_changed(photos):
+    p = make(photos["astronaut.png"], size=(48, 48))
+    p.run()
+    assert p.stage_runs == {"prepare": 1, "adjust": 1, "space": 1, "match": 1, "dither": 1}
+    p.set_palette(*pipeline.build_palette(["31198"]))
+    p.run()
+    assert p.stage_runs["prepare"] == 1 and p.stage_runs["space"] == 1 and p.stage_runs["match"] == 2
+    p.set_options(dither="atkinson")
+    p.run()
+    assert p.stage_runs["match"] == 2 and p.stage_runs["dither"] == 3
+    p.set_options(adjustments=Adjustments(contrast=10))
+    p.run()
+    assert p.stage_runs["prepare"] == 1 and p.stage_runs["adjust"] == 2
+    p.set_options(size=(32, 32))
+    p.run()
+    assert p.stage_runs["prepare"] == 2
+
+
+def test_result_fields_and_json_round_trip(photos):
+    m = make(photos["coffee.png"], size=(40, 30)).run()
+    d = json.loads(m.to_json())
+    assert (d["width"], d["height"]) == (40, 30)
+    assert len(d["grid"]) == 30 and all(len(r) == 40 for r in d["grid"])
+    assert sum(d["counts"].values()) == 1200
+    assert all(d["counts"][h] <= d["stock"][h] for h in d["counts"])
+    assert d["mean_delta_e"] == pytest.approx(sum(map(sum, m.delta_e)) / 1200, abs=1e-3)
+    back = pipeline.Mosaic.from_json(m.to_json())
+    assert back.hex_grid() == m.hex_grid() and back.counts == m.counts and back.stock == m.stock
+
+
+def test_round_compensation_changes_the_match(photos):
+    a = make(photos["astronaut.png"], size=(32, 32), piece="round-tile").run()
+    b = make(photos["astronaut.png"], size=(32, 32), piece="round-tile", round_compensation=False).run()
+    c = make(photos["astronaut.png"], size=(32, 32), piece="square-tile").run()
+    assert a.grid != b.grid
+    assert b.grid == c.grid  # square pieces are never compensated
+
+
+def test_seen_colour_of_round_stud():
+    white = pipeline.seen_color("#ffffff", True, "#000000")
+    assert white == pytest.approx((0.785398,) * 3, abs=1e-6)
+    assert pipeline.seen_color("#ffffff", False, "#000000") == (1.0, 1.0, 1.0)
+
+
+def test_unlimited_reports_missing(photos):
+    m = pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], unlimited=True, size=(48, 48))
+    assert m.stock is None
+    owned = palettes.inventory(["31197"])
+    for bl, n in m.missing.items():
+        used = m.counts[[c.bricklink_id for c in m.palette].index(bl)]
+        assert n == used - owned.get(bl, 0) > 0
+    assert m.missing
+
+
+def test_pins_count_against_stock(photos):
+    stock = palettes.inventory(["31197"])
+    pins = {i: 71 for i in range(stock[71])}  # all Magenta painted
+    m = pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins=pins)
+    magenta = [c.bricklink_id for c in m.palette].index(71)
+    assert m.counts[magenta] == stock[71]
+    too_many = {i: 71 for i in range(stock[71] + 1)}
+    with pytest.raises(InventoryError, match="painted"):
+        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins=too_many)
+    with pytest.raises(InventoryError, match="not in the inventory"):
+        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins={0: 5})
+
+
+def test_clear_errors(photos):
+    with pytest.raises(InventoryError, match="studs are missing"):
+        pipeline.make_mosaic(photos["astronaut.png"], sets=["41948"])
+    with pytest.raises(ValueError, match="no inventory"):
+        pipeline.make_mosaic(photos["astronaut.png"])
+    with pytest.raises(ValueError, match="unknown dithering"):
+        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], dither="halftone")
+
+
+@pytest.mark.parametrize("metric", ["rgb", "cie76", "cie94", "ciede2000", "oklab"])
+def test_paths_identical_for_every_metric(photos, metric):
+    out = []
+    for p in ("numpy", "pure"):
+        with _array.force(p):
+            out.append(pipeline.make_mosaic(photos["rocket.jpg"], sets=["31199"], size=(48, 48), metric=metric,
+                                            adjustments=Adjustments(saturation=20, contrast=10)))
+    assert out[0].grid == out[1].grid
+    assert out[0].mean_delta_e == pytest.approx(out[1].mean_delta_e, abs=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 20), st.integers(1, 20), st.integers(1, 9), st.integers(1, 9), st.data())
+def test_property_size_stock_determinism(sw, sh, w, h, data):
+    buf = bytes(data.draw(st.lists(st.integers(0, 255), min_size=sw * sh * 4, max_size=sw * sh * 4)))
+    img = RGBA(sw, sh, buf)
+    a = pipeline.make_mosaic(img, sets=["31197"], size=(w, h))
+    b = pipeline.make_mosaic(img, sets=["31197"], size=(w, h))
+    assert a.grid == b.grid
+    assert len(a.grid) == h and all(len(r) == w for r in a.grid)
+    assert all(c <= s for c, s in zip(a.counts, a.stock))
