@@ -98,7 +98,7 @@ def solve(costs, stock, max_rounds: int | None = None) -> Assignment:
     if n == 0:
         return Assignment([], [0] * k, 0)
     if max_rounds is None:
-        max_rounds = 4 * k
+        max_rounds = 8 * k
     if np is not None:
         costs = np.asarray(costs, dtype=np.int64).reshape(n, k)
         labels, counts, prices, rounds = _raise_prices_np(np, costs, cap, max_rounds)
