@@ -10,7 +10,7 @@ import collections
 import sys
 from pathlib import Path
 
-from . import dither as dither_mod, export, image, palettes, pipeline
+from . import dither as dither_mod, export, image, palettes, pipeline, project
 from .color import METRICS
 from .match import InventoryError
 
@@ -20,7 +20,8 @@ def _parser():
         prog="legoremix",
         description="Turn a photo into a Lego mosaic that your own pieces can build. "
                     "LEGO is a trademark of the LEGO Group, which does not sponsor this tool.")
-    p.add_argument("image", nargs="?", help="photo to turn into a mosaic (JPEG, PNG, WebP, ...)")
+    p.add_argument("image", nargs="?", help="photo to turn into a mosaic (JPEG, PNG, WebP, ...), "
+                                          "or a .legoremix project file")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="SET",
                    help="a set you own (number or id, see --list-sets); repeat for more sets "
                         "or for several copies of one")
@@ -64,13 +65,8 @@ def list_sets() -> str:
     return "\n".join(lines)
 
 
-def run(argv=None) -> int:
-    args = _parser().parse_args(argv)
-    if args.list_sets:
-        print(list_sets())
-        return 0
-    if not args.image:
-        raise ValueError("no image given (try: legoremix photo.jpg --set 31197)")
+def settings_from_args(args) -> dict:
+    """The shared settings object (see :mod:`legoremix.project`) from CLI arguments."""
     set_counts = collections.Counter(args.sets)
     set_objs = [palettes.find_set(k) for k in set_counts]
     piece = args.piece or (set_objs[0].piece if set_objs and set_objs[0].piece in palettes.PIECES else "round-tile")
@@ -90,20 +86,37 @@ def run(argv=None) -> int:
     crop = None
     if args.crop:
         try:
-            crop = tuple(int(v) for v in args.crop.split(","))
+            crop = [int(v) for v in args.crop.split(",")]
             assert len(crop) == 4
         except (ValueError, AssertionError):
             raise ValueError(f"bad --crop {args.crop!r}: use X,Y,W,H") from None
-    palette, owned = pipeline.build_palette(list(set_counts), dict(set_counts), custom, args.unlimited, piece)
-    img = image.load(args.image, max_side=8 * max(size))
+    if not set_counts and not custom and not args.unlimited:
+        raise ValueError("no inventory: choose at least one set (or --unlimited)")
+    return {
+        "size": list(size), "crop": crop, "background": args.background,
+        "adjustments": {k: getattr(args, k) for k in ("hue", "saturation", "value", "brightness", "contrast")},
+        "metric": args.metric, "piece": piece, "round_compensation": False if args.no_compensation else None,
+        "dither": args.dither, "strength": args.strength, "serpentine": True,
+        "sets": dict(set_counts), "custom": custom, "unlimited": args.unlimited, "pins": [],
+    }
+
+
+def run(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    if args.list_sets:
+        print(list_sets())
+        return 0
+    if not args.image:
+        raise ValueError("no image given (try: legoremix photo.jpg --set 31197)")
+    if str(args.image).endswith(".legoremix"):
+        proj = project.loads(Path(args.image).read_text(encoding="utf-8"))
+        img, settings = proj.image, proj.settings
+    else:
+        settings = settings_from_args(args)
+        img = image.load(args.image, max_side=8 * max(settings["size"]))
     p = pipeline.Pipeline()
     p.set_image(img)
-    p.set_options(size=size, crop=crop, background=args.background, metric=args.metric, piece=piece,
-                  round_compensation=False if args.no_compensation else None,
-                  dither=args.dither, strength=args.strength,
-                  adjustments=image.Adjustments(args.hue, args.saturation, args.value,
-                                                args.brightness, args.contrast))
-    p.set_palette(palette, owned)
+    project.configure(p, settings)
     mosaic = p.run()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -133,8 +146,7 @@ def run(argv=None) -> int:
         target(args.pdf).write_bytes(instructions.pdf(mosaic, section=args.section, paper=args.paper))
         written.append(args.pdf)
     if args.project:
-        from . import project
-        target(args.project).write_text(project.dumps(project.from_pipeline(p, source=img)))
+        target(args.project).write_text(project.dumps(project.Project(img, settings)))
         written.append(args.project)
     used = sum(mosaic.counts)
     print(f"{mosaic.width}x{mosaic.height} studs, {sum(1 for n in mosaic.counts if n)} colours, "

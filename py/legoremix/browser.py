@@ -1,0 +1,131 @@
+"""The worker's entry points: the only module that knows it runs under Pyodide.
+
+The web worker (web/worker.js) calls these functions with plain values (strings, numbers,
+byte buffers) and gets JSON strings or bytes back. Page settings arrive as one JSON
+object (see :func:`compute`); errors the user can fix come back as ``{"error": ...}``
+instead of exceptions, so the page can show the message and keep its state.
+"""
+from __future__ import annotations
+
+import json
+
+from . import _array, color, dither, export, image, palettes, pipeline, project
+from .match import InventoryError
+
+_pipeline = pipeline.Pipeline()
+_state = {"mosaic": None, "settings": None}
+
+
+def _bytes(data) -> bytes:
+    if hasattr(data, "to_py"):  # a JS typed array proxy
+        data = data.to_py()
+    return bytes(data)
+
+
+def _to_js(data: bytes):
+    try:
+        from pyodide.ffi import to_js
+    except ImportError:  # CPython (tests)
+        return data
+    return to_js(memoryview(data))
+
+
+def _ok(**payload) -> str:
+    return json.dumps(payload, separators=(",", ":"))
+
+
+def info() -> str:
+    """What the page needs to build its controls."""
+    sets = [{"id": s.id, "number": s.set_number, "name": s.name, "short": s.short_name,
+             "canvas": s.canvas, "piece": s.piece, "total": s.total, "colors": len(s.studs)}
+            for s in palettes.sets().values()]
+    colors = [c.to_dict() for c in palettes.colors().values()]
+    return _ok(sets=sets, colors=colors, pieces={k: v[1] for k, v in palettes.PIECES.items()},
+               metrics={k: m.label for k, m in color.METRICS.items()}, dithers=list(dither.DITHERS),
+               backend=_array.backend(), max_studs=image.MAX_STUDS)
+
+
+def set_image(width: int, height: int, data) -> str:
+    try:
+        _pipeline.set_image(image.RGBA(int(width), int(height), _bytes(data)))
+    except image.ImageError as e:
+        return _ok(error=str(e))
+    _state["mosaic"] = None
+    return _ok(width=int(width), height=int(height))
+
+
+def compute(settings_json: str) -> str:
+    """Make the mosaic for the page's settings; returns the result or ``{"error"}``."""
+    try:
+        settings = json.loads(settings_json)
+        project.configure(_pipeline, settings)
+        m = _pipeline.run()
+    except (ValueError, InventoryError, image.ImageError) as e:
+        return _ok(error=str(e))
+    _state["mosaic"], _state["settings"] = m, settings
+    return _ok(width=m.width, height=m.height, grid=m.grid, palette=[c.to_dict() for c in m.palette],
+               counts=m.counts, stock=m.stock, owned=m.owned,
+               missing={str(k): v for k, v in m.missing.items()}, mean_delta_e=m.mean_delta_e,
+               piece=m.piece, timings={k: v for k, v in m.timings.items() if k != "backend"},
+               backend=m.timings.get("backend"))
+
+
+EXPORTS = {
+    "png": ("mosaic.png", "image/png"),
+    "csv": ("parts.csv", "text/csv"),
+    "bricklink": ("bricklink.xml", "application/xml"),
+    "rebrickable": ("rebrickable.csv", "text/csv"),
+    "ldraw": ("mosaic.ldr", "application/x-ldraw"),
+    "pdf": ("instructions.pdf", "application/pdf"),
+    "project": ("mosaic.legoremix", "application/json"),
+}
+
+
+def export_file(kind: str, options_json: str = "{}"):
+    """Bytes of an export of the last mosaic; ``options``: cell, grid, section, paper."""
+    m = _state["mosaic"]
+    if m is None:
+        raise ValueError("make a mosaic first")
+    o = json.loads(options_json or "{}")
+    section = int(o.get("section", 16))
+    if kind == "png":
+        data = export.render_png(m, cell=int(o.get("cell", 20)), grid=bool(o.get("grid")), section=section)
+    elif kind == "csv":
+        data = export.parts_csv(m).encode()
+    elif kind == "bricklink":
+        data = export.bricklink_xml(m).encode()
+    elif kind == "rebrickable":
+        data = export.rebrickable_csv(m).encode()
+    elif kind == "ldraw":
+        data = export.ldraw(m, section=section).encode()
+    elif kind == "pdf":
+        from . import instructions
+        data = instructions.pdf(m, section=section, paper=o.get("paper", "a4"))
+    elif kind == "project":
+        proj = project.Project(_pipeline._image, _state["settings"] or {})
+        data = project.dumps(proj).encode()
+    else:
+        raise ValueError(f"unknown export {kind!r}")
+    return _to_js(data)
+
+
+def export_meta(kind: str) -> str:
+    name, mime = EXPORTS[kind]
+    return _ok(name=name, mime=mime)
+
+
+def load_project(data) -> str:
+    """Open a project file: sets the image and returns the settings and the image as PNG."""
+    try:
+        proj = project.loads(_bytes(data).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        return _ok(error=f"this is not a legoremix project file ({e})")
+    _pipeline.set_image(proj.image)
+    _state["mosaic"] = None
+    return _ok(settings=proj.settings, width=proj.image.width, height=proj.image.height)
+
+
+def image_png():
+    """The working image as PNG (for the page's preview after loading a project)."""
+    img = _pipeline._image
+    return _to_js(project.encode_png_rgba(img))

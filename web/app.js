@@ -1,0 +1,563 @@
+// legoremix page: renders and collects settings; all mosaic work happens in worker.js.
+const $ = (sel) => document.querySelector(sel);
+const STUD_MM = 8;
+const SIZE_PRESETS = [32, 48, 64, 96, 128];
+const ADJUSTMENTS = [
+  ["hue", "Hue", -180, 180], ["saturation", "Saturation", -100, 100], ["value", "Value", -100, 100],
+  ["brightness", "Brightness", -100, 100], ["contrast", "Contrast", -100, 100],
+];
+const DEFAULTS = {
+  size: [48, 48], crop: null, cropView: { cx: 0.5, cy: 0.5, zoom: 1 }, background: "#ffffff",
+  adjustments: { hue: 0, saturation: 0, value: 0, brightness: 0, contrast: 0 },
+  metric: "ciede2000", piece: "round-tile", round_compensation: null, dither: "none", strength: 100,
+  serpentine: true, sets: { warhol_marilyn_monroe: 1 }, custom: {}, unlimited: false, pins: [],
+};
+
+const state = {
+  info: null, settings: structuredClone(DEFAULTS), image: null, imageBlob: null, mosaic: null,
+  history: [], future: [], brush: null, nextId: 1, pending: new Map(), computeId: 0,
+};
+
+// ---------- worker ----------
+const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+
+function request(msg, transfer = []) {
+  const id = state.nextId++;
+  return new Promise((resolve, reject) => {
+    state.pending.set(id, { resolve, reject, type: msg.type });
+    worker.postMessage({ ...msg, id }, transfer);
+  });
+}
+
+worker.onmessage = (e) => {
+  const m = e.data;
+  if (m.type === "progress") {
+    if (m.id === 0) { setStatus("loading", m.label); $("#progress").value = m.fraction; }
+    else { const p = $("#export-progress"); p.hidden = false; p.value = m.fraction; }
+    return;
+  }
+  if (m.type === "ready") return onReady(m.info);
+  if (m.type === "fatal") { setStatus("error", "The engine could not start"); return showError(m.message); }
+  const job = state.pending.get(m.id);
+  if (!job) return;
+  state.pending.delete(m.id);
+  if (m.type === "done") job.resolve(m.result);
+  else if (m.type === "superseded") job.resolve(null);
+  else job.reject(new Error(m.message));
+};
+worker.onerror = (e) => { setStatus("error", "The engine stopped"); showError(`The engine stopped: ${e.message}`); };
+
+// ---------- status, errors, notices ----------
+function setStatus(stateName, text) {
+  const el = $("#status");
+  el.dataset.state = stateName;
+  el.textContent = text;
+  $("#progress").hidden = stateName !== "loading";
+}
+function showError(msg) { $("#error-text").textContent = msg; $("#error").hidden = false; }
+function clearError() { $("#error").hidden = true; }
+function notice(msg) { const n = $("#notice"); n.textContent = msg; n.hidden = !msg; }
+$("#error-close").onclick = clearError;
+
+// ---------- startup ----------
+function fillSelect(sel, entries, value) {
+  sel.replaceChildren(...entries.map(([v, label]) => new Option(label, v, false, v === value)));
+}
+
+async function onReady(info) {
+  state.info = info;
+  fillSelect($("#set-add"), info.sets.map((s) => [s.id, `${s.name} – ${s.total} pieces`]));
+  fillSelect($("#piece"), Object.entries(info.pieces));
+  fillSelect($("#metric"), Object.entries(info.metrics));
+  fillSelect($("#dither"), info.dithers.map((d) => [d, d === "none" ? "None (best pieces per stud)" : d]));
+  buildAdjustments();
+  const restored = await autosaveLoad();
+  if (restored) {
+    state.settings = { ...structuredClone(DEFAULTS), ...restored.settings };
+    syncControls();
+    setStatus("busy", "Restoring your last session…");
+    if (await loadImage(restored.image, { keepSettings: true })) notice("Restored your last session.");
+  } else {
+    syncControls();
+    setStatus("ready", "Ready – choose a photo");
+    if (state.image) compute();
+  }
+  navigator.serviceWorker?.controller?.postMessage("cache-extras");
+}
+
+// ---------- settings <-> controls ----------
+function syncControls() {
+  const s = state.settings;
+  $("#width").value = s.size[0];
+  $("#height").value = s.size[1];
+  document.querySelectorAll("[data-size]").forEach((b) =>
+    b.setAttribute("aria-pressed", String(+b.dataset.size === s.size[0] && +b.dataset.size === s.size[1])));
+  const cm = (n) => (n * STUD_MM / 10).toFixed(1);
+  const inch = (n) => (n * STUD_MM / 25.4).toFixed(1);
+  $("#physical").textContent = `${cm(s.size[0])} × ${cm(s.size[1])} cm (${inch(s.size[0])} × ${inch(s.size[1])} in)`;
+  $("#piece").value = s.piece;
+  $("#metric").value = s.metric;
+  $("#dither").value = s.dither;
+  $("#strength").value = s.strength;
+  $("#strength-out").textContent = `${s.strength} %`;
+  $("#unlimited").checked = s.unlimited;
+  for (const [key] of ADJUSTMENTS) {
+    $(`#adj-${key}`).value = s.adjustments[key];
+    $(`#adj-${key}-out`).textContent = s.adjustments[key];
+  }
+  renderSets();
+  $("#undo").disabled = state.history.length === 0;
+  $("#redo").disabled = state.future.length === 0;
+  updateCropBox();
+}
+
+function renderSets() {
+  const ul = $("#sets");
+  ul.replaceChildren();
+  for (const [id, copies] of Object.entries(state.settings.sets)) {
+    const set = state.info?.sets.find((s) => s.id === id);
+    if (!set) continue;
+    const li = document.createElement("li");
+    const label = document.createElement("label");
+    label.textContent = set.short;
+    label.htmlFor = `copies-${id}`;
+    const input = Object.assign(document.createElement("input"),
+      { type: "number", min: 0, max: 50, value: copies, id: `copies-${id}`, title: "copies" });
+    input.setAttribute("aria-label", `Copies of ${set.name}`);
+    input.onchange = () => change((s) => { s.sets[id] = Math.max(0, Math.min(50, +input.value || 0)); });
+    const rm = Object.assign(document.createElement("button"), { type: "button", textContent: "Remove" });
+    rm.setAttribute("aria-label", `Remove ${set.name}`);
+    rm.onclick = () => change((s) => { delete s.sets[id]; });
+    li.append(label, input, rm);
+    ul.append(li);
+  }
+}
+
+function buildAdjustments() {
+  const fs = $("#adjustments");
+  for (const [key, label, min, max] of ADJUSTMENTS) {
+    const div = document.createElement("div");
+    div.className = "adj";
+    div.innerHTML = `<label for="adj-${key}">${label} <output id="adj-${key}-out">0</output></label>
+      <input type="range" id="adj-${key}" min="${min}" max="${max}" value="0">
+      <button type="button" id="adj-${key}-reset" aria-label="Reset ${label.toLowerCase()}">Reset</button>`;
+    fs.append(div);
+    const input = div.querySelector("input");
+    input.oninput = () => {
+      $(`#adj-${key}-out`).textContent = input.value;
+      state.settings.adjustments[key] = +input.value;
+      compute();
+    };
+    input.onchange = () => change((s) => { s.adjustments[key] = +input.value; });
+    div.querySelector("button").onclick = () => change((s) => { s.adjustments[key] = 0; });
+  }
+}
+
+// One user change: remember the previous settings (undo), apply, recompute.
+function change(fn, { record = true } = {}) {
+  const before = JSON.stringify(state.settings);
+  fn(state.settings);
+  if (record && JSON.stringify(state.settings) !== before) {
+    state.history.push(before);
+    if (state.history.length > 200) state.history.shift();
+    state.future = [];
+  }
+  syncControls();
+  compute();
+}
+function undo() {
+  if (!state.history.length) return;
+  state.future.push(JSON.stringify(state.settings));
+  state.settings = JSON.parse(state.history.pop());
+  syncControls(); compute();
+}
+function redo() {
+  if (!state.future.length) return;
+  state.history.push(JSON.stringify(state.settings));
+  state.settings = JSON.parse(state.future.pop());
+  syncControls(); compute();
+}
+$("#undo").onclick = undo;
+$("#redo").onclick = redo;
+document.addEventListener("keydown", (e) => {
+  if (!(e.ctrlKey || e.metaKey) || e.target.matches("input[type=number], input[type=text]")) return;
+  if (e.key.toLowerCase() === "z") { e.preventDefault(); e.shiftKey ? redo() : undo(); }
+  else if (e.key.toLowerCase() === "y") { e.preventDefault(); redo(); }
+});
+
+function setSize(w, h) {
+  w = Math.max(1, Math.min(512, Math.round(w) || 1));
+  h = Math.max(1, Math.min(512, Math.round(h) || 1));
+  change((s) => { s.size = [w, h]; s.crop = cropFromView(s.cropView, w, h); });
+}
+document.querySelectorAll("[data-size]").forEach((b) => { b.onclick = () => setSize(+b.dataset.size, +b.dataset.size); });
+$("#width").onchange = () => setSize(+$("#width").value, state.settings.size[1]);
+$("#height").onchange = () => setSize(state.settings.size[0], +$("#height").value);
+$("#set-add-btn").onclick = () => change((s) => { const id = $("#set-add").value; s.sets[id] = (s.sets[id] || 0) + 1; });
+$("#unlimited").onchange = () => change((s) => { s.unlimited = $("#unlimited").checked; });
+$("#piece").onchange = () => change((s) => { s.piece = $("#piece").value; });
+$("#metric").onchange = () => change((s) => { s.metric = $("#metric").value; });
+$("#dither").onchange = () => change((s) => { s.dither = $("#dither").value; });
+$("#strength").oninput = () => {
+  state.settings.strength = +$("#strength").value;
+  $("#strength-out").textContent = `${$("#strength").value} %`;
+  compute();
+};
+$("#strength").onchange = () => change((s) => { s.strength = +$("#strength").value; });
+
+// ---------- image input ----------
+async function loadImage(blob, { keepSettings = false } = {}) {
+  clearError();
+  setStatus("busy", "Reading the photo…");
+  let r;
+  try {
+    r = await request({ type: "image", blob });
+  } catch (e) {
+    setStatus("error", "That file could not be used");
+    showError(e.message);
+    return false;
+  }
+  if (state.image?.url) URL.revokeObjectURL(state.image.url);
+  state.image = { width: r.width, height: r.height, url: URL.createObjectURL(blob) };
+  state.imageBlob = blob;
+  notice(r.note || "");
+  $("#original").src = state.image.url;
+  $("#crop").hidden = false;
+  if (!keepSettings) {
+    change((s) => { s.cropView = { cx: 0.5, cy: 0.5, zoom: 1 }; s.crop = null; s.pins = []; });
+  } else {
+    syncControls();
+    await compute();
+  }
+  return true;
+}
+
+function pickFile(file) {
+  if (!file) return;
+  if (/\.legoremix$/i.test(file.name)) return openProject(file);
+  loadImage(file);
+}
+$("#image-input").onchange = (e) => { pickFile(e.target.files[0]); e.target.value = ""; };
+$("#example").onclick = async () => loadImage(await (await fetch("example.jpg")).blob());
+const drop = $("#drop");
+for (const ev of ["dragenter", "dragover"]) document.addEventListener(ev, (e) => { e.preventDefault(); drop.classList.add("over"); });
+for (const ev of ["dragleave", "drop"]) document.addEventListener(ev, () => drop.classList.remove("over"));
+document.addEventListener("drop", (e) => { e.preventDefault(); pickFile(e.dataTransfer.files[0]); });
+document.addEventListener("paste", (e) => {
+  const item = [...(e.clipboardData?.items || [])].find((i) => i.type.startsWith("image/"));
+  if (item) { e.preventDefault(); loadImage(item.getAsFile()); }
+});
+
+// ---------- crop (aspect locked to the canvas) ----------
+function cropFromView(view, w, h) {
+  if (!state.image) return null;
+  const W = state.image.width, H = state.image.height;
+  let cw, ch;
+  if (W * h > H * w) { ch = H; cw = H * w / h; } else { cw = W; ch = W * h / w; }
+  cw = Math.max(1, Math.round(cw * view.zoom));
+  ch = Math.max(1, Math.round(ch * view.zoom));
+  const x = Math.round(Math.min(Math.max(view.cx * W - cw / 2, 0), W - cw));
+  const y = Math.round(Math.min(Math.max(view.cy * H - ch / 2, 0), H - ch));
+  return [x, y, Math.min(cw, W), Math.min(ch, H)];
+}
+function updateCropBox() {
+  if (!state.image) return;
+  const s = state.settings;
+  const c = s.crop || cropFromView(s.cropView, s.size[0], s.size[1]);
+  const box = $("#crop-box");
+  box.style.left = `${100 * c[0] / state.image.width}%`;
+  box.style.top = `${100 * c[1] / state.image.height}%`;
+  box.style.width = `${100 * c[2] / state.image.width}%`;
+  box.style.height = `${100 * c[3] / state.image.height}%`;
+  $("#crop-zoom").value = Math.round(s.cropView.zoom * 100);
+  $("#crop-zoom-out").textContent = `${Math.round(s.cropView.zoom * 100)} %`;
+}
+function moveCrop(cx, cy, record) {
+  const apply = (s) => {
+    s.cropView = { ...s.cropView, cx: Math.min(1, Math.max(0, cx)), cy: Math.min(1, Math.max(0, cy)) };
+    s.crop = cropFromView(s.cropView, s.size[0], s.size[1]);
+  };
+  if (record) change(apply); else { apply(state.settings); updateCropBox(); compute(); }
+}
+{
+  const box = $("#crop-box");
+  let drag = null;
+  box.addEventListener("pointerdown", (e) => {
+    box.setPointerCapture(e.pointerId);
+    drag = { x: e.clientX, y: e.clientY, view: { ...state.settings.cropView }, before: JSON.stringify(state.settings) };
+  });
+  box.addEventListener("pointermove", (e) => {
+    if (!drag) return;
+    const r = $("#crop-frame").getBoundingClientRect();
+    moveCrop(drag.view.cx + (e.clientX - drag.x) / r.width, drag.view.cy + (e.clientY - drag.y) / r.height, false);
+  });
+  box.addEventListener("pointerup", () => {
+    if (!drag) return;
+    state.history.push(drag.before); state.future = []; drag = null; syncControls();
+  });
+  box.addEventListener("keydown", (e) => {
+    const d = { ArrowLeft: [-0.02, 0], ArrowRight: [0.02, 0], ArrowUp: [0, -0.02], ArrowDown: [0, 0.02] }[e.key];
+    if (!d) return;
+    e.preventDefault();
+    const v = state.settings.cropView;
+    moveCrop(v.cx + d[0], v.cy + d[1], true);
+  });
+}
+$("#crop-zoom").oninput = () => {
+  const s = state.settings;
+  s.cropView.zoom = +$("#crop-zoom").value / 100;
+  s.crop = cropFromView(s.cropView, s.size[0], s.size[1]);
+  updateCropBox(); compute();
+};
+$("#crop-zoom").onchange = () => change(() => {});
+$("#crop-reset").onclick = () => change((s) => { s.cropView = { cx: 0.5, cy: 0.5, zoom: 1 }; s.crop = null; });
+$("#side-by-side").onchange = () => document.body.classList.toggle("hide-source", !$("#side-by-side").checked);
+
+// ---------- compute ----------
+async function compute() {
+  if (!state.info || !state.image) return;
+  const id = ++state.computeId;
+  setStatus("busy", "Making your mosaic…");
+  const settings = { ...state.settings };
+  if (!settings.crop) settings.crop = cropFromView(settings.cropView, settings.size[0], settings.size[1]);
+  let r;
+  try {
+    r = await request({ type: "compute", settings });
+  } catch (e) {
+    if (id !== state.computeId) return;
+    setStatus("error", "The mosaic could not be made");
+    showError(e.message);
+    return;
+  }
+  if (r === null || id !== state.computeId) return; // superseded by a newer change
+  clearError();
+  state.mosaic = r;
+  draw();
+  renderCounts();
+  renderBrushes();
+  document.querySelectorAll("[data-export], #save-project").forEach((b) => { b.disabled = false; });
+  $("#mean-de").textContent = r.mean_delta_e.toFixed(2);
+  $("#dims").textContent = `${r.width} × ${r.height} studs, ${r.width * r.height} pieces`;
+  $("#timing").textContent = `· ${Math.round(r.ms)} ms (${r.backend})`;
+  setStatus("ready", "Ready");
+  autosave();
+}
+
+// ---------- drawing ----------
+function draw() {
+  const m = state.mosaic;
+  if (!m) return;
+  const canvas = $("#mosaic");
+  const cell = Math.max(3, Math.min(24, Math.floor(960 / Math.max(m.width, m.height))));
+  canvas.width = m.width * cell;
+  canvas.height = m.height * cell;
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#1b1b1b";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const round = m.piece.startsWith("round");
+  const r = cell * 0.46;
+  m.palette.forEach((c, j) => {
+    ctx.fillStyle = c.hex;
+    ctx.beginPath();
+    for (let y = 0; y < m.height; y++) {
+      const row = m.grid[y];
+      for (let x = 0; x < m.width; x++) {
+        if (row[x] !== j) continue;
+        if (round) { ctx.moveTo(x * cell + cell / 2 + r, y * cell + cell / 2); ctx.arc(x * cell + cell / 2, y * cell + cell / 2, r, 0, 2 * Math.PI); }
+        else ctx.rect(x * cell + 0.5, y * cell + 0.5, cell - 1, cell - 1);
+      }
+    }
+    ctx.fill();
+  });
+  if ($("#paint-mode").checked) {
+    ctx.strokeStyle = "rgba(255,255,255,.9)";
+    ctx.lineWidth = Math.max(1, cell / 10);
+    for (const [x, y] of state.settings.pins) {
+      if (x < m.width && y < m.height) ctx.strokeRect(x * cell + 1, y * cell + 1, cell - 2, cell - 2);
+    }
+  }
+  const lines = (step, style, width) => {
+    ctx.strokeStyle = style; ctx.lineWidth = width; ctx.beginPath();
+    for (let x = step; x < m.width; x += step) { ctx.moveTo(x * cell, 0); ctx.lineTo(x * cell, canvas.height); }
+    for (let y = step; y < m.height; y += step) { ctx.moveTo(0, y * cell); ctx.lineTo(canvas.width, y * cell); }
+    ctx.stroke();
+  };
+  if ($("#show-grid").checked) lines(1, "rgba(128,128,128,.5)", 1);
+  if ($("#show-sections").checked) lines(+$("#section").value, "rgba(255,255,255,.75)", 2);
+}
+for (const id of ["#show-grid", "#show-sections", "#section"]) $(id).addEventListener("change", draw);
+
+function renderCounts() {
+  const m = state.mosaic;
+  const tbody = $("#counts tbody");
+  tbody.replaceChildren();
+  const rows = m.palette.map((c, j) => ({ c, used: m.counts[j], stock: m.stock ? m.stock[j] : null,
+    missing: m.missing[String(c.id)] || 0 })).filter((r) => r.used > 0 || (r.stock || 0) > 0)
+    .sort((a, b) => b.used - a.used);
+  for (const r of rows) {
+    const tr = document.createElement("tr");
+    tr.dataset.hex = r.c.hex;
+    if (r.missing) tr.className = "short";
+    tr.innerHTML = `<td><span class="swatch"></span></td><td class="num used"></td>
+      <td class="num stock"></td><td class="num missing"></td>`;
+    tr.querySelector(".swatch").style.background = r.c.hex;
+    tr.cells[0].append(`${r.c.name} (${r.c.id})`);
+    tr.cells[1].textContent = r.used;
+    tr.cells[2].textContent = r.stock === null ? "unlimited" : r.stock;
+    tr.cells[3].textContent = r.missing || "";
+    tbody.append(tr);
+  }
+}
+
+// ---------- painting ----------
+function renderBrushes() {
+  const box = $("#brushes");
+  const paint = $("#paint-mode").checked;
+  box.hidden = !paint;
+  document.body.classList.toggle("painting", paint);
+  if (!paint || !state.mosaic) return;
+  const colors = state.mosaic.palette;
+  if (!state.brush || (state.brush !== "erase" && !colors.some((c) => c.id === state.brush))) state.brush = colors[0].id;
+  box.replaceChildren();
+  const add = (id, label, hex) => {
+    const b = Object.assign(document.createElement("button"), { type: "button", title: label });
+    b.setAttribute("role", "radio");
+    b.setAttribute("aria-label", label);
+    b.setAttribute("aria-checked", String(state.brush === id));
+    if (hex) b.style.background = hex; else { b.textContent = "Eraser"; b.className = "eraser"; }
+    b.onclick = () => { state.brush = id; renderBrushes(); };
+    box.append(b);
+  };
+  for (const c of colors) add(c.id, `Paint with ${c.name}`, c.hex);
+  add("erase", "Eraser: let the engine choose again", null);
+}
+$("#paint-mode").onchange = () => { renderBrushes(); draw(); };
+{
+  const canvas = $("#mosaic");
+  let stroke = null;
+  const studAt = (e) => {
+    const m = state.mosaic;
+    const r = canvas.getBoundingClientRect();
+    const x = Math.floor((e.clientX - r.left) / r.width * m.width);
+    const y = Math.floor((e.clientY - r.top) / r.height * m.height);
+    return x >= 0 && y >= 0 && x < m.width && y < m.height ? [x, y] : null;
+  };
+  const paintAt = (e) => {
+    const p = studAt(e);
+    if (!p) return;
+    const pins = state.settings.pins.filter(([x, y]) => x !== p[0] || y !== p[1]);
+    if (state.brush !== "erase") pins.push([p[0], p[1], state.brush]);
+    state.settings.pins = pins;
+    if (state.brush !== "erase") {
+      const j = state.mosaic.palette.findIndex((c) => c.id === state.brush);
+      state.mosaic.grid[p[1]][p[0]] = j;
+      draw();
+    }
+  };
+  canvas.addEventListener("pointerdown", (e) => {
+    if (!$("#paint-mode").checked || !state.mosaic) return;
+    canvas.setPointerCapture(e.pointerId);
+    stroke = JSON.stringify(state.settings);
+    paintAt(e);
+  });
+  canvas.addEventListener("pointermove", (e) => { if (stroke) paintAt(e); });
+  canvas.addEventListener("pointerup", () => {
+    if (!stroke) return;
+    if (stroke !== JSON.stringify(state.settings)) { state.history.push(stroke); state.future = []; }
+    stroke = null;
+    syncControls(); compute();
+  });
+}
+
+// ---------- downloads and projects ----------
+function saveBlob(data, name, mime) {
+  const url = URL.createObjectURL(new Blob([data], { type: mime }));
+  const a = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+async function exportFile(kind) {
+  if (!state.mosaic) return;
+  clearError();
+  setStatus("busy", kind === "pdf" ? "Drawing the building instructions…" : "Preparing the file…");
+  const options = { section: +$("#section").value, paper: $("#paper").value, grid: $("#show-grid").checked, cell: 20 };
+  try {
+    const r = await request({ type: "export", kind, options });
+    saveBlob(r.data, r.name, r.mime);
+    setStatus("ready", `Saved ${r.name}`);
+  } catch (e) {
+    setStatus("error", "The file could not be made");
+    showError(e.message);
+  } finally {
+    $("#export-progress").hidden = true;
+  }
+}
+document.querySelectorAll("[data-export]").forEach((b) => { b.onclick = () => exportFile(b.dataset.export); });
+$("#save-project").onclick = () => exportFile("project");
+async function openProject(file) {
+  clearError();
+  setStatus("busy", "Opening the project…");
+  try {
+    const r = await request({ type: "project", blob: file });
+    const blob = new Blob([r.png], { type: "image/png" });
+    if (state.image?.url) URL.revokeObjectURL(state.image.url);
+    state.image = { width: r.width, height: r.height, url: URL.createObjectURL(blob) };
+    state.imageBlob = blob;
+    $("#original").src = state.image.url;
+    $("#crop").hidden = false;
+    change((s) => { Object.assign(s, structuredClone(DEFAULTS), r.settings); });
+  } catch (e) {
+    setStatus("error", "The project could not be opened");
+    showError(e.message);
+  }
+}
+$("#project-input").onchange = (e) => { if (e.target.files[0]) openProject(e.target.files[0]); e.target.value = ""; };
+
+// ---------- autosave (IndexedDB): a reload or a crash loses nothing ----------
+function db() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open("legoremix", 1);
+    req.onupgradeneeded = () => req.result.createObjectStore("autosave");
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+let autosaveTimer = null;
+function autosave() {
+  clearTimeout(autosaveTimer);
+  autosaveTimer = setTimeout(async () => {
+    try {
+      const d = await db();
+      const tx = d.transaction("autosave", "readwrite");
+      tx.objectStore("autosave").put({ settings: state.settings, image: state.imageBlob, time: Date.now() }, "current");
+      await new Promise((r) => { tx.oncomplete = r; tx.onerror = r; });
+      document.body.dataset.autosaved = String(Date.now());
+    } catch (e) { console.warn("autosave failed", e); }
+  }, 300);
+}
+async function autosaveLoad() {
+  try {
+    const d = await db();
+    const req = d.transaction("autosave").objectStore("autosave").get("current");
+    const v = await new Promise((resolve) => { req.onsuccess = () => resolve(req.result); req.onerror = () => resolve(null); });
+    return v && v.image ? v : null;
+  } catch { return null; }
+}
+
+// ---------- service worker (offline) ----------
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("sw.js").then((reg) => {
+    const offer = (w) => { if (!w || !navigator.serviceWorker.controller) return;
+      $("#update").hidden = false; $("#update-now").onclick = () => w.postMessage("skip-waiting"); };
+    offer(reg.waiting);
+    reg.addEventListener("updatefound", () => {
+      const w = reg.installing;
+      w.addEventListener("statechange", () => { if (w.state === "installed") offer(w); });
+    });
+  }).catch((e) => console.warn("service worker not registered", e));
+  let reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (reloading || $("#update").hidden) return;
+    reloading = true; location.reload();
+  });
+}

@@ -1,0 +1,147 @@
+// The engine worker: boots Pyodide, loads the legoremix wheel, answers the page.
+//
+// Protocol (page -> worker), every message {id, type, ...}:
+//   {type: "image", blob}                 decode (EXIF-aware) and hand RGBA to the engine
+//   {type: "compute", settings}           make the mosaic; a newer compute supersedes a queued one
+//   {type: "export", kind, options}       bytes of an export of the last mosaic
+//   {type: "project", blob}               open a .legoremix project file
+// Worker -> page:
+//   {type: "progress", label, fraction}   while booting (id 0) or working
+//   {type: "ready", info}                 engine loaded (sets, colours, options)
+//   {id, type: "done", result}            a request finished
+//   {id, type: "error", message}          a request failed; the page keeps its state
+//   {id, type: "superseded"}              a compute was replaced by a newer one
+import { loadPyodide } from "./pyodide/pyodide.mjs";
+
+const MAX_PIXELS = 16_777_216; // larger photos are reduced (high quality) to this many pixels
+let api = null;
+let pendingCompute = null;
+const jobs = [];
+let busy = false;
+
+const post = (msg, transfer = []) => self.postMessage(msg, transfer);
+const progress = (label, fraction, id = 0) => post({ id, type: "progress", label, fraction });
+
+async function boot() {
+  progress("Starting the engine worker", 0.02);
+  const info = await (await fetch("build-info.json")).json();
+  progress("Loading the Python runtime (first visit: about 13 MB)", 0.08);
+  const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", self.location).href });
+  progress("Loading the mosaic engine", 0.7);
+  const pkgs = ["legoremix"].concat(info.numpy ? ["numpy"] : []);
+  await pyodide.loadPackage(pkgs, { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
+  progress("Starting the engine", 0.92);
+  self.pyodide = pyodide;
+  api = pyodide.pyimport("legoremix.browser");
+  const engineInfo = JSON.parse(api.info());
+  engineInfo.build = info;
+  progress("Ready", 1);
+  post({ type: "ready", info: engineInfo });
+  pump();
+}
+
+async function decode(blob) {
+  let bmp;
+  try {
+    bmp = await createImageBitmap(blob, { imageOrientation: "from-image" });
+  } catch (e) {
+    throw new Error("This file could not be read as an image. Choose a photo (JPEG, PNG, WebP, GIF, AVIF...).");
+  }
+  let { width, height } = bmp;
+  let note = null;
+  if (width * height > MAX_PIXELS) {
+    const s = Math.sqrt(MAX_PIXELS / (width * height));
+    const w2 = Math.max(1, Math.floor(width * s));
+    const h2 = Math.max(1, Math.floor(height * s));
+    note = `Your photo has ${(width * height / 1e6).toFixed(0)} megapixels; ` +
+      `the app works on a ${(w2 * h2 / 1e6).toFixed(0)}-megapixel copy (more than enough for any mosaic).`;
+    width = w2;
+    height = h2;
+  }
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  ctx.imageSmoothingQuality = "high";
+  ctx.drawImage(bmp, 0, 0, width, height);
+  bmp.close();
+  const data = ctx.getImageData(0, 0, width, height).data;
+  return { width, height, data, note };
+}
+
+function parse(text) {
+  const r = JSON.parse(text);
+  if (r.error) throw new Error(r.error);
+  return r;
+}
+
+function bytesOf(proxy) {
+  // export_file returns a Uint8Array (converted in Python); copy it out of the wasm heap
+  const arr = proxy instanceof Uint8Array ? proxy : proxy.toJs();
+  if (proxy.destroy) proxy.destroy();
+  return arr.slice().buffer;
+}
+
+async function handle(msg) {
+  const { id, type } = msg;
+  try {
+    if (type === "image") {
+      const img = await decode(msg.blob);
+      parse(api.set_image(img.width, img.height, img.data));
+      post({ id, type: "done", result: { width: img.width, height: img.height, note: img.note } });
+    } else if (type === "compute") {
+      const t0 = performance.now();
+      const result = parse(api.compute(JSON.stringify(msg.settings)));
+      result.ms = performance.now() - t0;
+      post({ id, type: "done", result });
+    } else if (type === "export") {
+      progress("Preparing the file", 0.1, id);
+      if (msg.kind === "pdf") {
+        progress("Loading the PDF library", 0.2, id);
+        await self.pyodide.loadPackage(["fpdf2"], { messageCallback: () => {} });
+        progress("Drawing the instructions", 0.5, id);
+      }
+      const meta = JSON.parse(api.export_meta(msg.kind));
+      const buf = bytesOf(api.export_file(msg.kind, JSON.stringify(msg.options || {})));
+      progress("Done", 1, id);
+      post({ id, type: "done", result: { ...meta, data: buf } }, [buf]);
+    } else if (type === "project") {
+      const text = new Uint8Array(await msg.blob.arrayBuffer());
+      const r = parse(api.load_project(text));
+      const png = bytesOf(api.image_png());
+      post({ id, type: "done", result: { ...r, png } }, [png]);
+    } else {
+      throw new Error(`unknown request ${type}`);
+    }
+  } catch (e) {
+    let message = e && e.message ? e.message : String(e);
+    if (e && e.type) message = message.trim().split("\n").pop(); // Python traceback: last line
+    post({ id, type: "error", message });
+  }
+}
+
+async function pump() {
+  if (busy || !api) return;
+  busy = true;
+  try {
+    while (jobs.length || pendingCompute) {
+      const msg = jobs.length ? jobs.shift() : pendingCompute;
+      if (msg === pendingCompute) pendingCompute = null;
+      await handle(msg);
+      await new Promise((r) => setTimeout(r, 0)); // let newer messages arrive
+    }
+  } finally {
+    busy = false;
+  }
+}
+
+self.onmessage = (e) => {
+  const msg = e.data;
+  if (msg.type === "compute") {
+    if (pendingCompute) post({ id: pendingCompute.id, type: "superseded" });
+    pendingCompute = msg;
+  } else {
+    jobs.push(msg);
+  }
+  pump();
+};
+
+boot().catch((e) => post({ type: "fatal", message: `The engine could not start: ${e.message || e}` }));
