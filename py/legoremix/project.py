@@ -128,6 +128,6 @@ def loads(text: str) -> Project:
         raise ValueError(f"project version {d['version']} is newer than this app understands")
     try:
         img = decode_png_rgba(base64.b64decode(d["image"]["png"]))
-    except (KeyError, TypeError, zlib.error, base64.binascii.Error) as e:
+    except (KeyError, TypeError, ValueError, zlib.error) as e:  # binascii.Error is a ValueError
         raise ValueError(f"the project's image is damaged ({e})") from None
     return Project(img, d.get("settings") or {})

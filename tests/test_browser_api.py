@@ -1,0 +1,57 @@
+"""The worker's Python entry points, called as the worker calls them (in CPython here)."""
+import csv
+import io
+import json
+
+from legoremix import browser
+
+from conftest import photo_path
+
+SETTINGS = {"size": [32, 32], "sets": {"31197": 1}, "metric": "ciede2000", "dither": "none"}
+
+
+def load(photos, name="astronaut.png"):
+    img = photos[name]
+    r = json.loads(browser.set_image(img.width, img.height, bytearray(img.data)))
+    assert (r["width"], r["height"]) == (img.width, img.height)
+
+
+def test_info_lists_sets_and_options():
+    info = json.loads(browser.info())
+    assert len(info["sets"]) == 19 and "ciede2000" in info["metrics"] and "atkinson" in info["dithers"]
+    assert info["backend"] in ("numpy", "pure")
+
+
+def test_compute_and_every_export(photos):
+    load(photos)
+    r = json.loads(browser.compute(json.dumps(SETTINGS)))
+    assert (r["width"], r["height"]) == (32, 32)
+    assert all(c <= s for c, s in zip(r["counts"], r["stock"]))
+    for kind in browser.EXPORTS:
+        data = bytes(browser.export_file(kind, json.dumps({"section": 16})))
+        assert len(data) > 50, kind
+    rows = list(csv.DictReader(io.StringIO(bytes(browser.export_file("csv")).decode())))
+    assert sum(int(x["count"]) for x in rows) == 1024
+
+
+def test_errors_come_back_as_messages(photos):
+    load(photos)
+    r = json.loads(browser.compute(json.dumps({**SETTINGS, "sets": {"41948": 1}})))
+    assert "studs are missing" in r["error"]
+    r = json.loads(browser.compute(json.dumps({**SETTINGS, "sets": {}})))
+    assert "no inventory" in r["error"]
+    assert "error" in json.loads(browser.set_image(10, 10, b"123"))
+    assert "not a legoremix project" in json.loads(browser.load_project(b"garbage"))["error"]
+
+
+def test_project_round_trip_through_the_worker_api(photos):
+    load(photos, "coffee.png")
+    settings = {**SETTINGS, "pins": [[1, 1, 11]], "dither": "atkinson"}
+    first = json.loads(browser.compute(json.dumps(settings)))
+    blob = bytes(browser.export_file("project"))
+    load(photos, "chelsea.png")  # something else in between
+    r = json.loads(browser.load_project(blob))
+    assert r["settings"] == settings
+    again = json.loads(browser.compute(json.dumps(r["settings"])))
+    assert again["grid"] == first["grid"]
+    assert bytes(browser.image_png()).startswith(b"\x89PNG")
