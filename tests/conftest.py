@@ -1,5 +1,5 @@
 """Shared fixtures: real photos (shipped in the scikit-image wheel) and both engine paths."""
-import os
+from helpers import photo_path
 from pathlib import Path
 
 import pytest
@@ -7,11 +7,6 @@ import pytest
 from legoremix import _array, image
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-def photo_path(name):
-    skdata = pytest.importorskip("skimage.data")
-    return os.path.join(os.path.dirname(skdata.__file__), name)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import sys
 import pytest
 from PIL import Image
 
-from conftest import photo_path
+from helpers import photo_path
 from legoremix import cli
 
 

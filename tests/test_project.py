@@ -5,7 +5,7 @@ import pytest
 from legoremix import cli, project
 from legoremix.image import RGBA
 
-from conftest import photo_path
+from helpers import photo_path
 
 SETTINGS = {"size": [40, 30], "crop": [10, 5, 400, 300], "adjustments": {"contrast": 15, "hue": 10},
             "metric": "cie94", "piece": "round-plate", "dither": "floyd-steinberg", "strength": 70,

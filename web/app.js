@@ -555,8 +555,11 @@ if ("serviceWorker" in navigator) {
       w.addEventListener("statechange", () => { if (w.state === "installed") offer(w); });
     });
   }).catch((e) => console.warn("service worker not registered", e));
+  const markControlled = () => { if (navigator.serviceWorker.controller) document.body.dataset.sw = "controlled"; };
+  markControlled();
   let reloading = false;
   navigator.serviceWorker.addEventListener("controllerchange", () => {
+    markControlled();
     if (reloading || $("#update").hidden) return;
     reloading = true; location.reload();
   });

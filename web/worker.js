@@ -64,6 +64,12 @@ async function decode(blob) {
   ctx.drawImage(bmp, 0, 0, width, height);
   bmp.close();
   const data = ctx.getImageData(0, 0, width, height).data;
+  for (let i = 3; i < data.length; i += 4) {
+    if (data[i] < 255) {
+      note = (note ? note + " " : "") + "The photo has transparent areas; they are filled with white.";
+      break;
+    }
+  }
   return { width, height, data, note };
 }
 

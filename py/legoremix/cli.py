@@ -91,7 +91,7 @@ def settings_from_args(args) -> dict:
         except (ValueError, AssertionError):
             raise ValueError(f"bad --crop {args.crop!r}: use X,Y,W,H") from None
     if not set_counts and not custom and not args.unlimited:
-        raise ValueError("no inventory: choose at least one set (or --unlimited)")
+        raise ValueError("no inventory: choose at least one set, or use unlimited mode")
     return {
         "size": list(size), "crop": crop, "background": args.background,
         "adjustments": {k: getattr(args, k) for k in ("hue", "saturation", "value", "brightness", "contrast")},

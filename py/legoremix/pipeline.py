@@ -316,7 +316,7 @@ def build_palette(sets=(), copies=None, custom=None, unlimited=False, piece="rou
     if unlimited:
         return palettes.unlimited_palette(piece, [k for k, v in owned.items() if v > 0]), owned
     if not owned:
-        raise ValueError("no inventory: choose at least one set (or --unlimited)")
+        raise ValueError("no inventory: choose at least one set, or use unlimited mode")
     return palettes.palette_from_inventory(owned), None
 
 

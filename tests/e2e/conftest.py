@@ -1,0 +1,69 @@
+"""Browser tests: build dist/ once, serve it on localhost, drive Debian's Chromium."""
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+import build  # noqa: E402
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def chromium_path():
+    for p in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if p and os.path.exists(p):
+            return p
+    pytest.fail("Chromium not found: the README's test command installs it (apt-get install chromium)")
+
+
+@pytest.fixture(scope="session")
+def site():
+    """Build dist/ and serve it; yields the base URL."""
+    subprocess.run([sys.executable, str(ROOT / "build.py")], check=True, cwd=ROOT)
+    handler = lambda *a, **k: build.Handler(*a, directory=str(ROOT / "dist"), **k)  # noqa: E731
+    httpd = build.http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context, site):
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.goto(site)
+    pg.wait_for_selector("[data-testid=status][data-state=ready]", timeout=60_000)
+    yield pg
+    assert not pg.errors, pg.errors
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    d = ROOT / "test-artifacts"
+    d.mkdir(exist_ok=True)
+    return d

@@ -1,0 +1,232 @@
+"""The real page in Chromium, used like a person would."""
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from helpers import photo_path
+
+READY = "[data-testid=status][data-state=ready]"
+pytestmark = pytest.mark.e2e
+
+
+def counts(page):
+    """Rows of the counts table: hex -> (used, stock)."""
+    out = {}
+    for row in page.locator("[data-testid=counts] tbody tr").all():
+        stock = row.locator(".stock").inner_text()
+        out[row.get_attribute("data-hex")] = (int(row.locator(".used").inner_text()),
+                                              None if stock == "unlimited" else int(stock))
+    return out
+
+
+def wait_mosaic(page, studs=None):
+    page.wait_for_selector(READY, timeout=60_000)
+    if studs:
+        page.wait_for_selector(f"#dims:has-text('{studs}')", timeout=60_000)
+    page.wait_for_selector("[data-testid=counts] tbody tr")
+
+
+def check_stock(page, total):
+    c = counts(page)
+    assert sum(u for u, _ in c.values()) == total
+    for used, stock in c.values():
+        assert stock is None or used <= stock
+
+
+def upload(page, path):
+    page.set_input_files("[data-testid=image-input]", str(path))
+
+
+def test_upload_tweak_and_counts_stay_within_stock(page, artifacts):
+    upload(page, photo_path("chelsea.png"))
+    wait_mosaic(page, "48 × 48")
+    check_stock(page, 2304)
+    page.screenshot(path=str(artifacts / "main-screen.png"), full_page=True)
+    page.click("button[data-size='32']")
+    wait_mosaic(page, "32 × 32")
+    check_stock(page, 1024)
+    page.select_option("#set-add", "the_beatles")
+    page.click("#set-add-btn")
+    page.wait_for_selector("#sets li:nth-child(2)")
+    wait_mosaic(page)
+    page.wait_for_selector("[data-testid=counts] tr[data-hex='#330000']")  # Dark Brown comes from 31198
+    check_stock(page, 1024)
+    for kind in ("floyd-steinberg", "atkinson", "bayer8"):
+        page.select_option("#dither", kind)
+        page.wait_for_timeout(50)
+        wait_mosaic(page)
+        check_stock(page, 1024)
+    page.fill("#width", "64")
+    page.press("#width", "Enter")
+    wait_mosaic(page, "64 × 32")
+    check_stock(page, 2048)
+    assert page.locator("#physical").inner_text().startswith("51.2 × 25.6 cm")
+    # undo brings the previous size back
+    page.click("#undo")
+    wait_mosaic(page, "32 × 32")
+
+
+def test_crop_is_kept_when_settings_change(page):
+    upload(page, photo_path("coffee.png"))
+    wait_mosaic(page, "48 × 48")
+    page.fill("#crop-zoom", "50")
+    page.dispatch_event("#crop-zoom", "change")
+    wait_mosaic(page)
+    box = page.locator("#crop-box").get_attribute("style")
+    page.select_option("#metric", "oklab")
+    wait_mosaic(page)
+    assert page.locator("#crop-box").get_attribute("style") == box
+    assert "width: 33" in box  # 50 % of the 400 px high square crop of a 600x400 photo
+
+
+def test_paint_a_stud_and_undo(page):
+    upload(page, photo_path("astronaut.png"))
+    wait_mosaic(page, "48 × 48")
+    before = counts(page)
+    page.check("[data-testid=paint-mode]")
+    page.click("#brushes button[aria-label='Paint with Magenta']")
+    box = page.locator("[data-testid=mosaic]").bounding_box()
+    page.mouse.click(box["x"] + 3, box["y"] + 3)  # top-left stud
+    wait_mosaic(page)
+    after = counts(page)
+    assert after["#b52952"][0] == before["#b52952"][0]  # magenta is all used: painting moves one
+    check_stock(page, 2304)
+    page.click("#undo")
+    wait_mosaic(page)
+    assert counts(page) == before
+
+
+def test_bad_inputs_show_messages_and_keep_the_mosaic(page, tmp_path):
+    upload(page, photo_path("chelsea.png"))
+    wait_mosaic(page, "48 × 48")
+    good = counts(page)
+    text = tmp_path / "holiday.jpg"
+    text.write_text("this is a text file, not a photo")
+    upload(page, text)
+    page.wait_for_selector("[data-testid=error]:not([hidden])")
+    assert "could not be read as an image" in page.locator("[data-testid=error]").inner_text()
+    assert counts(page) == good
+    corrupt = tmp_path / "broken.png"
+    data = (tmp_path / "ok.png")
+    Image.new("RGB", (300, 300), (200, 10, 10)).save(data)
+    corrupt.write_bytes(data.read_bytes()[:200])
+    upload(page, corrupt)
+    page.wait_for_selector("[data-testid=status][data-state=error]")
+    assert "could not be read" in page.locator("[data-testid=error]").inner_text()
+    assert counts(page) == good
+    # an inventory smaller than the canvas
+    page.select_option("#set-add", "cute_banana_pen_holder")
+    page.click("#set-add-btn")
+    page.wait_for_selector("[data-testid=counts] tr[data-hex='#b35408']")
+    wait_mosaic(page)
+    good = counts(page)
+    page.click("#sets li:first-child button")  # remove the Warhol set: 46 studs left
+    page.wait_for_selector("[data-testid=error]:not([hidden])")
+    assert "studs are missing" in page.locator("[data-testid=error]").inner_text()
+    assert counts(page) == good  # the last good mosaic stays
+    page.click("#undo")
+    wait_mosaic(page)
+    assert page.locator("[data-testid=error]").is_hidden()
+
+
+def test_unusual_but_valid_photos(page, tmp_path):
+    cmyk = tmp_path / "cmyk.jpg"
+    Image.new("CMYK", (400, 300), (0, 200, 200, 0)).save(cmyk)
+    upload(page, cmyk)
+    wait_mosaic(page, "48 × 48")
+    transparent = tmp_path / "logo.png"
+    im = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
+    im.paste((20, 60, 200, 255), (50, 50, 150, 150))
+    im.save(transparent)
+    upload(page, transparent)
+    wait_mosaic(page)
+    assert "transparent" in page.locator("#notice").inner_text()
+    huge = tmp_path / "huge.jpg"
+    Image.linear_gradient("L").resize((10000, 5000)).convert("RGB").save(huge, quality=70)
+    upload(page, huge)
+    wait_mosaic(page)
+    assert "50 megapixels" in page.locator("#notice").inner_text()
+
+
+def test_downloads_parse(page):
+    upload(page, photo_path("astronaut.png"))
+    wait_mosaic(page, "48 × 48")
+    files = {}
+    for kind in ("pdf", "png", "csv", "bricklink", "ldraw", "rebrickable"):
+        with page.expect_download(timeout=60_000) as dl:
+            page.click(f"[data-testid=download-{kind}]")
+        files[kind] = open(dl.value.path(), "rb").read()
+        page.wait_for_selector(READY)
+    reader = PdfReader(io.BytesIO(files["pdf"]))
+    assert len(reader.pages) == 2 + 9 and "Parts list" in reader.pages[0].extract_text()
+    assert Image.open(io.BytesIO(files["png"])).size == (960, 960)
+    rows = list(csv.DictReader(io.StringIO(files["csv"].decode())))
+    assert sum(int(r["count"]) for r in rows) == 2304
+    items = ET.fromstring(files["bricklink"]).findall("ITEM")
+    assert sum(int(i.find("MINQTY").text) for i in items) == 2304
+    assert sum(1 for l in files["ldraw"].decode().splitlines() if l.endswith("98138.dat")) == 2304
+    assert files["rebrickable"].decode().startswith("Part,Color,Quantity")
+
+
+def test_project_save_load_and_autosave(page, site, tmp_path):
+    upload(page, photo_path("coffee.png"))
+    wait_mosaic(page, "48 × 48")
+    page.select_option("#dither", "sierra")
+    wait_mosaic(page)
+    first = counts(page)
+    with page.expect_download() as dl:
+        page.click("[data-testid=save-project]")
+    saved = tmp_path / "mine.legoremix"
+    dl.value.save_as(saved)
+    page.wait_for_selector("body[data-autosaved]")
+    # autosave: a reload restores the same mosaic
+    page.reload()
+    page.wait_for_selector("#notice:has-text('Restored')", timeout=60_000)
+    wait_mosaic(page)
+    assert counts(page) == first and page.locator("#dither").input_value() == "sierra"
+    # a different photo, then open the project file
+    upload(page, photo_path("chelsea.png"))
+    page.select_option("#dither", "none")
+    wait_mosaic(page)
+    assert counts(page) != first
+    page.set_input_files("[data-testid=project-input]", str(saved))
+    page.wait_for_selector("#timing:has-text('ms')")
+    expect(page.locator("#dither")).to_have_value("sierra")
+    wait_mosaic(page)
+    assert counts(page) == first
+
+
+def test_works_offline_after_first_visit(context, site):
+    pg = context.new_page()
+    pg.goto(site)
+    pg.wait_for_selector(READY, timeout=60_000)
+    pg.wait_for_selector("body[data-sw=controlled]", timeout=30_000)
+    context.set_offline(True)
+    pg.reload()
+    pg.wait_for_selector(READY, timeout=60_000)
+    pg.set_input_files("[data-testid=image-input]", photo_path("rocket.jpg"))
+    wait_mosaic(pg, "48 × 48")
+    check_stock(pg, 2304)
+    context.set_offline(False)
+
+
+def test_every_request_stays_on_the_origin(context, site):
+    urls = []
+    context.on("request", lambda r: urls.append(r.url))
+    pg = context.new_page()
+    pg.goto(site)
+    pg.wait_for_selector(READY, timeout=60_000)
+    pg.click("[data-testid=example]")
+    wait_mosaic(pg, "48 × 48")
+    with pg.expect_download(timeout=60_000):
+        pg.click("[data-testid=download-pdf]")
+    pg.wait_for_selector(READY)
+    pg.wait_for_timeout(500)
+    assert urls and all(u.startswith(site) or u.startswith("blob:") or u.startswith("data:") for u in urls), \
+        [u for u in urls if not u.startswith(site)]
