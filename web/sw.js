@@ -5,8 +5,12 @@ const CORE = "__CORE__";   // needed before the page is usable
 const EXTRA = "__EXTRA__"; // fetched in the background once the page is ready (PDF library, ...)
 const CACHE = `legoremix-${VERSION}`;
 
+// "force-cache": take what the page has just downloaded from the HTTP cache instead of
+// downloading it again (each build has its own file hashes in VERSION, so a stale copy
+// cannot be mixed in: a changed file changes the whole cache).
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(CORE)));
+  event.waitUntil(caches.open(CACHE).then((c) =>
+    c.addAll(CORE.map((url) => new Request(url, { cache: "force-cache" })))));
 });
 
 self.addEventListener("activate", (event) => {

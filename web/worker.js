@@ -23,18 +23,24 @@ const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 const progress = (label, fraction, id = 0) => post({ id, type: "progress", label, fraction });
 
 async function boot() {
+  const t = [performance.now()];
   progress("Starting the engine worker", 0.02);
-  const info = await (await fetch("build-info.json")).json();
+  const infoP = fetch("build-info.json").then((r) => r.json());
   progress("Loading the Python runtime (first visit: about 13 MB)", 0.08);
   const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", self.location).href });
+  t.push(performance.now());
   progress("Loading the mosaic engine", 0.7);
+  const info = await infoP;
   const pkgs = ["legoremix"].concat(info.numpy ? ["numpy"] : []);
   await pyodide.loadPackage(pkgs, { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
+  t.push(performance.now());
   progress("Starting the engine", 0.92);
   self.pyodide = pyodide;
   api = pyodide.pyimport("legoremix.browser");
   const engineInfo = JSON.parse(api.info());
+  t.push(performance.now());
   engineInfo.build = info;
+  engineInfo.bootMs = { runtime: t[1] - t[0], packages: t[2] - t[1], engine: t[3] - t[2] };
   progress("Ready", 1);
   post({ type: "ready", info: engineInfo });
   pump();
@@ -102,7 +108,7 @@ async function handle(msg) {
       progress("Preparing the file", 0.1, id);
       if (msg.kind === "pdf") {
         progress("Loading the PDF library", 0.2, id);
-        await self.pyodide.loadPackage(["fpdf2"], { messageCallback: () => {} });
+        await loadPdfLibrary();
         progress("Drawing the instructions", 0.5, id);
       }
       const meta = JSON.parse(api.export_meta(msg.kind));
@@ -124,9 +130,19 @@ async function handle(msg) {
   }
 }
 
+// After two idle seconds, load the PDF library so the first PDF is quick.
+let pdfReady = null;
+let idleTimer = null;
+function loadPdfLibrary() {
+  pdfReady ??= self.pyodide.loadPackage(["fpdf2"], { messageCallback: () => {} })
+    .then(() => self.pyodide.pyimport("fpdf"));
+  return pdfReady;
+}
+
 async function pump() {
   if (busy || !api) return;
   busy = true;
+  clearTimeout(idleTimer);
   try {
     while (jobs.length || pendingCompute) {
       const msg = jobs.length ? jobs.shift() : pendingCompute;
@@ -137,6 +153,7 @@ async function pump() {
   } finally {
     busy = false;
   }
+  if (!pdfReady) idleTimer = setTimeout(() => loadPdfLibrary().catch(() => { pdfReady = null; }), 2000);
 }
 
 self.onmessage = (e) => {

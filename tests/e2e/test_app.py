@@ -158,6 +158,7 @@ def test_downloads_parse(page):
     upload(page, photo_path("astronaut.png"))
     wait_mosaic(page, "48 × 48")
     files = {}
+    page.select_option("[data-testid=png-cell]", "10")
     for kind in ("pdf", "png", "csv", "bricklink", "ldraw", "rebrickable"):
         with page.expect_download(timeout=60_000) as dl:
             page.click(f"[data-testid=download-{kind}]")
@@ -165,7 +166,7 @@ def test_downloads_parse(page):
         page.wait_for_selector(READY)
     reader = PdfReader(io.BytesIO(files["pdf"]))
     assert len(reader.pages) == 2 + 9 and "Parts list" in reader.pages[0].extract_text()
-    assert Image.open(io.BytesIO(files["png"])).size == (960, 960)
+    assert Image.open(io.BytesIO(files["png"])).size == (480, 480)  # 48 studs x 10 px
     rows = list(csv.DictReader(io.StringIO(files["csv"].decode())))
     assert sum(int(r["count"]) for r in rows) == 2304
     items = ET.fromstring(files["bricklink"]).findall("ITEM")
