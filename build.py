@@ -276,7 +276,8 @@ def build(out: Path, pyodide_dir: Path | None = None, fetch: bool = False) -> di
         if src.is_file() and src.name not in ("sw.js", "wheels.txt"):
             copy(src, out / src.relative_to(WEB))
     make_icons(out)
-    info = {"numpy": "numpy" in bundled, "pillow": "pillow" in bundled,
+    boot = {f"pyodide/{f}": (out / "pyodide" / f).stat().st_size for f in ("pyodide.asm.wasm", "python_stdlib.zip")}
+    info = {"numpy": "numpy" in bundled, "pillow": "pillow" in bundled, "boot_files": boot,
             "pyodide": base_lock["_pyodide_version"],
             "legoremix": wheel_name_version(wheels[-1])[1]}
     write_if_changed(out / "build-info.json", json.dumps(info, indent=1, sort_keys=True))

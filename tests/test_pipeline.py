@@ -114,3 +114,10 @@ def test_property_size_stock_determinism(sw, sh, w, h, data):
     assert a.grid == b.grid
     assert len(a.grid) == h and all(len(r) == w for r in a.grid)
     assert all(c <= s for c, s in zip(a.counts, a.stock))
+
+
+def test_too_small_inventory_fails_before_any_image_work(photos):
+    p = make(photos["astronaut.png"], size=(64, 64))  # 4096 studs, the set has 3154
+    with pytest.raises(InventoryError, match="942 studs are missing"):
+        p.run()
+    assert p.stage_runs == {}

@@ -22,15 +22,41 @@ let busy = false;
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 const progress = (label, fraction, id = 0) => post({ id, type: "progress", label, fraction });
 
+// While Pyodide boots, count the bytes of the files it fetches (sizes from build-info.json)
+// so the page shows real download progress.
+function trackDownloads(sizes, from, to, label) {
+  const total = Object.values(sizes).reduce((a, b) => a + b, 0) || 1;
+  let loaded = 0;
+  const realFetch = self.fetch;
+  self.fetch = async (input, init) => {
+    const res = await realFetch(input, init);
+    const url = new URL(typeof input === "string" ? input : input.url, self.location).pathname;
+    if (!res.body || !Object.keys(sizes).some((k) => url.endsWith(k))) return res;
+    const reader = res.body.getReader();
+    const stream = new ReadableStream({
+      async pull(ctrl) {
+        const { done, value } = await reader.read();
+        if (done) return ctrl.close();
+        loaded += value.byteLength;
+        progress(`${label} (${(loaded / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB)`,
+          from + (to - from) * Math.min(1, loaded / total));
+        ctrl.enqueue(value);
+      },
+    });
+    return new Response(stream, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+  return () => { self.fetch = realFetch; };
+}
+
 async function boot() {
   const t = [performance.now()];
   progress("Starting the engine worker", 0.02);
-  const infoP = fetch("build-info.json").then((r) => r.json());
-  progress("Loading the Python runtime (first visit: about 13 MB)", 0.08);
+  const info = await (await fetch("build-info.json")).json();
+  const untrack = trackDownloads(info.boot_files || {}, 0.05, 0.8, "Loading the Python runtime");
   const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", self.location).href });
+  untrack();
   t.push(performance.now());
-  progress("Loading the mosaic engine", 0.7);
-  const info = await infoP;
+  progress("Loading the mosaic engine", 0.85);
   const pkgs = ["legoremix"].concat(info.numpy ? ["numpy"] : []);
   await pyodide.loadPackage(pkgs, { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
   t.push(performance.now());

@@ -16,7 +16,7 @@ import csv
 import io
 import struct
 import zlib
-from xml.sax.saxutils import escape
+from html import escape  # light: xml.sax.saxutils would import urllib.request
 
 from .color import hex_to_rgb8
 from .palettes import PIECES
@@ -123,7 +123,7 @@ def bricklink_xml(mosaic) -> str:
     """BrickLink wanted-list XML (no XML declaration), one ITEM per colour."""
     part = PIECES[mosaic.piece][0]
     items = "".join(
-        f"<ITEM><ITEMTYPE>P</ITEMTYPE><ITEMID>{escape(part)}</ITEMID>"
+        f"<ITEM><ITEMTYPE>P</ITEMTYPE><ITEMID>{escape(part, quote=False)}</ITEMID>"
         f"<COLOR>{c.bricklink_id}</COLOR><MINQTY>{n}</MINQTY></ITEM>\n"
         for c, n, _ in parts(mosaic))
     return f"<INVENTORY>\n{items}</INVENTORY>\n"

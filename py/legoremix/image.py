@@ -146,14 +146,20 @@ def _denominator(cw, ch):
     return cw * ch * 255 * 65535
 
 
+#: The 16-bit linear value of each sRGB byte split into high and low bytes, so that
+#: ``bytes.translate`` and ``sum`` (both C loops) can add up linear light:
+#: sum(linear16) == 256 * sum(high bytes) + sum(low bytes).
+_HI = bytes(v >> 8 for v in SRGB8_TO_LINEAR16)
+_LO = bytes(v & 255 for v in SRGB8_TO_LINEAR16)
+
+
 def _downscale_pure(img, w, h, crop, bg):
     x0, y0, cw, ch = crop
     xs = _spans(cw, w)
     ys = _spans(ch, h)
     lut = SRGB8_TO_LINEAR16
-    get = lut.__getitem__
-    # For opaque rows: runs of source pixels that fall wholly inside one stud.
-    runs = []  # (stud, first source, end source, weight) + boundary pixels
+    # runs of source columns that fall wholly inside one stud with one weight
+    runs = []  # [stud, first source, end source, weight]
     for s, parts in enumerate(xs):
         if len(parts) == 1 and runs and runs[-1][0] == parts[0][0] and runs[-1][2] == s and runs[-1][3] == parts[0][1]:
             runs[-1][2] = s + 1
@@ -167,12 +173,12 @@ def _downscale_pure(img, w, h, crop, bg):
         start = (y0 + sy) * stride + x0 * 4
         row = data[start:start + cw * 4]
         rowsum = [0] * (3 * w)
-        if row[3::4].count(255) == cw:  # opaque: sum LUT values with C-speed helpers
-            for d, s0, s1, wgt in runs:
-                o = 3 * d
-                rowsum[o] += wgt * 255 * sum(map(get, row[4 * s0:4 * s1:4]))
-                rowsum[o + 1] += wgt * 255 * sum(map(get, row[4 * s0 + 1:4 * s1:4]))
-                rowsum[o + 2] += wgt * 255 * sum(map(get, row[4 * s0 + 2:4 * s1:4]))
+        if row[3::4].count(255) == cw:  # opaque row: C-speed sums of the split lookup
+            for c in range(3):
+                chan = row[c::4]
+                hi, lo = chan.translate(_HI), chan.translate(_LO)
+                for d, s0, s1, wgt in runs:
+                    rowsum[3 * d + c] += wgt * 255 * (256 * sum(hi[s0:s1]) + sum(lo[s0:s1]))
         else:
             for s, parts in enumerate(xs):
                 a = row[4 * s + 3]

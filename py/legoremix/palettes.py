@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from .color import hex_to_rgb8
 
@@ -76,8 +76,11 @@ class Palette:
         return {"colors": [c.to_dict() for c in self.colors], "stock": list(self.stock)}
 
 
+DATA = Path(__file__).resolve().parent / "data"
+
+
 def _read_json(name):
-    return json.loads(resources.files(__package__).joinpath("data").joinpath(name).read_text("utf-8"))
+    return json.loads((DATA / name).read_text("utf-8"))
 
 
 @lru_cache(maxsize=None)

@@ -207,6 +207,7 @@ class Pipeline:
         o = self.options.validated()
         w, h = o.size
         n = w * h
+        match.check_feasible(n, self.palette.stock)  # before any image work: fail fast
         t = {}
         backend = _array.backend()
 
