@@ -22,6 +22,7 @@ mtime match; wheels are cached in .cache/).
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import http.server
 import json
@@ -235,16 +236,19 @@ def write_if_changed(path: Path, text: str):
 def service_worker(out: Path) -> dict:
     """Fill web/sw.js with the precache lists and a version derived from file hashes."""
     files = sorted(p for p in out.rglob("*") if p.is_file() and p.name not in ("sw.js", "_headers"))
-    core, extra = [], []
+    core, extra, integrity = [], [], {}
     h = hashlib.sha256()
     for p in files:
         rel = p.relative_to(out).as_posix()
-        h.update(rel.encode() + sha256(p).encode())
+        digest = sha256(p)
+        h.update(rel.encode() + digest.encode())
+        integrity[rel] = "sha256-" + base64.b64encode(bytes.fromhex(digest)).decode()
         (core if rel.startswith(CORE_PREFIXES) else extra).append(rel)
+    integrity["./"] = integrity.get("index.html", "")
     version = h.hexdigest()[:12]
     sw = (WEB / "sw.js").read_text()
     sw = sw.replace("__VERSION__", version).replace('"__CORE__"', json.dumps(["./"] + core)) \
-           .replace('"__EXTRA__"', json.dumps(extra))
+           .replace('"__EXTRA__"', json.dumps(extra)).replace('"__INTEGRITY__"', json.dumps(integrity))
     write_if_changed(out / "sw.js", sw)
     return {"version": version, "core": core, "extra": extra}
 

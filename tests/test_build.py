@@ -65,6 +65,9 @@ def test_service_worker_lists_and_version(tmp_path, monkeypatch):
     assert "ort/ort.wasm.min.mjs" in sw["extra"] and "wheels/fpdf2-2.8.9-py3-none-any.whl" in sw["extra"]
     text = (out / "sw.js").read_text()
     assert sw["version"] in text and "__CORE__" not in text and "__VERSION__" not in text
+    import base64
+    sri = "sha256-" + base64.b64encode(hashlib.sha256(b"b").digest()).decode()
+    assert f'"app.js": "{sri}"' in text  # every file pinned by Subresource Integrity
     v1 = sw["version"]
     (out / "app.js").write_text("changed")
     assert build.service_worker(out)["version"] != v1  # a new build gets a new cache

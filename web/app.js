@@ -66,6 +66,8 @@ function fillSelect(sel, entries, value) {
 
 async function onReady(info) {
   state.info = info;
+  $("#version").textContent = `legoremix ${info.build.legoremix} · Pyodide ${info.build.pyodide} · ` +
+    `engine: ${info.backend === "numpy" ? "numpy" : "pure Python"}`;
   document.body.dataset.boot = JSON.stringify(info.bootMs);
   fillSelect($("#set-add"), info.sets.map((s) => [s.id, `${s.name} – ${s.total} pieces`]));
   fillSelect($("#piece"), Object.entries(info.pieces));

@@ -3,14 +3,29 @@
 const VERSION = "__VERSION__";
 const CORE = "__CORE__";   // needed before the page is usable
 const EXTRA = "__EXTRA__"; // fetched in the background once the page is ready (PDF library, ...)
+const INTEGRITY = "__INTEGRITY__"; // path -> "sha256-..." (Subresource Integrity) of this build's files
 const CACHE = `legoremix-${VERSION}`;
 
-// "force-cache": take what the page has just downloaded from the HTTP cache instead of
-// downloading it again (each build has its own file hashes in VERSION, so a stale copy
-// cannot be mixed in: a changed file changes the whole cache).
+// Each file is fetched with its build's integrity hash: first from the HTTP cache (what the
+// page has just downloaded, no second download), and from the network when that copy is
+// missing or belongs to another build. So a new version never mixes in old files.
+async function fetchVerified(url) {
+  const integrity = INTEGRITY[url] || "";
+  try {
+    return await fetch(new Request(url, { cache: "force-cache", integrity }));
+  } catch {
+    return fetch(new Request(url, { cache: "reload", integrity }));
+  }
+}
+
+async function store(cache, url) {
+  const res = await fetchVerified(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  await cache.put(url, res);
+}
+
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((c) =>
-    c.addAll(CORE.map((url) => new Request(url, { cache: "force-cache" })))));
+  event.waitUntil(caches.open(CACHE).then((c) => Promise.all(CORE.map((url) => store(c, url)))));
 });
 
 self.addEventListener("activate", (event) => {
@@ -24,7 +39,7 @@ async function cacheExtras() {
   const cache = await caches.open(CACHE);
   for (const url of EXTRA) {
     if (!(await cache.match(url))) {
-      try { await cache.add(url); } catch (e) { /* offline: try again next time */ }
+      try { await store(cache, url); } catch (e) { /* offline: try again next time */ }
     }
   }
 }

@@ -231,3 +231,55 @@ def test_every_request_stays_on_the_origin(context, site):
     pg.wait_for_timeout(500)
     assert urls and all(u.startswith(site) or u.startswith("blob:") or u.startswith("data:") for u in urls), \
         [u for u in urls if not u.startswith(site)]
+
+
+def test_exif_orientation_is_respected(page, tmp_path):
+    im = Image.new("RGB", (400, 200), (255, 0, 0))
+    im.paste((0, 0, 255), (0, 0, 200, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown rotated 90 degrees clockwise: 200 wide, 400 tall
+    path = tmp_path / "phone.jpg"
+    im.save(path, exif=exif.tobytes(), quality=95)
+    upload(page, path)
+    wait_mosaic(page, "48 × 48")
+    style = page.locator("#crop-box").get_attribute("style")
+    assert "width: 100%" in style and "height: 50%" in style  # a square crop of a tall image
+    # the blue half is on top after rotation: the top-left stud is blue-ish, not red
+    c = counts(page)
+    assert "#42c0fb" in c or "#595d60" in c or "#212121" in c
+
+
+def test_a_new_build_updates_cleanly(browser, tmp_path):
+    """Visit, publish a new build, accept the update: the new version runs."""
+    import shutil
+    import threading
+
+    import build
+    from conftest import ROOT
+
+    site_dir = tmp_path / "site"
+    shutil.copytree(ROOT / "dist", site_dir)
+    handler = lambda *a, **k: build.Handler(*a, directory=str(site_dir), **k)  # noqa: E731
+    httpd = build.http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    ctx = browser.new_context()
+    try:
+        pg = ctx.new_page()
+        pg.goto(url)
+        pg.wait_for_selector(READY, timeout=60_000)
+        old = pg.locator("[data-testid=version]").inner_text()
+        pg.wait_for_selector("body[data-sw=controlled]", timeout=30_000)
+        info = json.loads((site_dir / "build-info.json").read_text())
+        info["legoremix"] += "-next"
+        (site_dir / "build-info.json").write_text(json.dumps(info))
+        build.service_worker(site_dir)  # what build.py does: new file hashes, new version
+        pg.reload()
+        pg.wait_for_selector("#update:not([hidden])", timeout=30_000)
+        pg.click("#update-now")
+        pg.wait_for_selector(f"[data-testid=version]:has-text('-next')", timeout=60_000)
+        assert pg.locator("[data-testid=version]").inner_text() != old
+        pg.wait_for_selector(READY, timeout=60_000)
+    finally:
+        ctx.close()
+        httpd.shutdown()
