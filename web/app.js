@@ -169,6 +169,7 @@ function change(fn, { record = true } = {}) {
   }
   syncControls();
   compute();
+  autosave();
 }
 function undo() {
   if (!state.history.length) return;
@@ -532,18 +533,26 @@ function db() {
   });
 }
 let autosaveTimer = null;
+let dbPromise = null;
+async function saveNow() {
+  clearTimeout(autosaveTimer);
+  autosaveTimer = null;
+  if (!state.imageBlob) return;
+  try {
+    dbPromise ??= db();
+    const tx = (await dbPromise).transaction("autosave", "readwrite");
+    tx.objectStore("autosave").put({ settings: state.settings, image: state.imageBlob, time: Date.now() }, "current");
+    await new Promise((r) => { tx.oncomplete = r; tx.onerror = r; });
+    document.body.dataset.autosaved = String(Date.now());
+  } catch (e) { console.warn("autosave failed", e); }
+}
 function autosave() {
   clearTimeout(autosaveTimer);
-  autosaveTimer = setTimeout(async () => {
-    try {
-      const d = await db();
-      const tx = d.transaction("autosave", "readwrite");
-      tx.objectStore("autosave").put({ settings: state.settings, image: state.imageBlob, time: Date.now() }, "current");
-      await new Promise((r) => { tx.oncomplete = r; tx.onerror = r; });
-      document.body.dataset.autosaved = String(Date.now());
-    } catch (e) { console.warn("autosave failed", e); }
-  }, 300);
+  autosaveTimer = setTimeout(saveNow, 100);
 }
+// leaving the page (reload, close, switch app): write what is pending at once
+addEventListener("pagehide", () => { if (autosaveTimer) saveNow(); });
+document.addEventListener("visibilitychange", () => { if (document.hidden && autosaveTimer) saveNow(); });
 async function autosaveLoad() {
   try {
     const d = await db();

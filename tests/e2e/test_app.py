@@ -178,14 +178,16 @@ def test_downloads_parse(page):
 def test_project_save_load_and_autosave(page, site, tmp_path):
     upload(page, photo_path("coffee.png"))
     wait_mosaic(page, "48 × 48")
+    page.wait_for_selector("body[data-autosaved]")
+    saved_at = page.locator("body").get_attribute("data-autosaved")
     page.select_option("#dither", "sierra")
     wait_mosaic(page)
     first = counts(page)
+    page.wait_for_selector(f"body:not([data-autosaved='{saved_at}'])")  # the change is saved
     with page.expect_download() as dl:
         page.click("[data-testid=save-project]")
     saved = tmp_path / "mine.legoremix"
     dl.value.save_as(saved)
-    page.wait_for_selector("body[data-autosaved]")
     # autosave: a reload restores the same mosaic
     page.reload()
     page.wait_for_selector("#notice:has-text('Restored')", timeout=60_000)
