@@ -15,7 +15,7 @@ const DEFAULTS = {
 
 const state = {
   info: null, settings: structuredClone(DEFAULTS), image: null, imageBlob: null, mosaic: null,
-  history: [], future: [], brush: null, nextId: 1, pending: new Map(), computeId: 0,
+  history: [], future: [], brush: null, cursor: null, nextId: 1, pending: new Map(), computeId: 0,
 };
 
 // ---------- worker ----------
@@ -392,6 +392,12 @@ function draw() {
     for (let y = step; y < m.height; y += step) { ctx.moveTo(0, y * cell); ctx.lineTo(canvas.width, y * cell); }
     ctx.stroke();
   };
+  if ($("#paint-mode").checked && state.cursor && document.activeElement === canvas) {
+    const [cx, cy] = state.cursor;
+    ctx.strokeStyle = "#ffcc00";
+    ctx.lineWidth = Math.max(2, cell / 6);
+    ctx.strokeRect(cx * cell + 1, cy * cell + 1, cell - 2, cell - 2);
+  }
   if ($("#show-grid").checked) lines(1, "rgba(128,128,128,.5)", 1);
   if ($("#show-sections").checked) lines(+$("#section").value, "rgba(255,255,255,.75)", 2);
 }
@@ -452,9 +458,7 @@ $("#paint-mode").onchange = () => { renderBrushes(); draw(); };
     const y = Math.floor((e.clientY - r.top) / r.height * m.height);
     return x >= 0 && y >= 0 && x < m.width && y < m.height ? [x, y] : null;
   };
-  const paintAt = (e) => {
-    const p = studAt(e);
-    if (!p) return;
+  const paintStud = (p) => {
     const pins = state.settings.pins.filter(([x, y]) => x !== p[0] || y !== p[1]);
     if (state.brush !== "erase") pins.push([p[0], p[1], state.brush]);
     state.settings.pins = pins;
@@ -464,6 +468,28 @@ $("#paint-mode").onchange = () => { renderBrushes(); draw(); };
       draw();
     }
   };
+  const paintAt = (e) => { const p = studAt(e); if (p) paintStud(p); };
+  canvas.addEventListener("keydown", (e) => {
+    if (!$("#paint-mode").checked || !state.mosaic) return;
+    const m = state.mosaic;
+    const c = state.cursor || [0, 0];
+    const d = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
+    if (d) {
+      e.preventDefault();
+      state.cursor = [Math.min(m.width - 1, Math.max(0, c[0] + d[0])), Math.min(m.height - 1, Math.max(0, c[1] + d[1]))];
+      canvas.setAttribute("aria-valuetext", `stud ${state.cursor[0] + 1}, ${state.cursor[1] + 1}`);
+      draw();
+    } else if (e.key === " " || e.key === "Enter") {
+      e.preventDefault();
+      state.cursor = c;
+      const before = JSON.stringify(state.settings);
+      paintStud(c);
+      if (before !== JSON.stringify(state.settings)) { state.history.push(before); state.future = []; }
+      syncControls(); compute(); autosave();
+    }
+  });
+  canvas.addEventListener("focus", draw);
+  canvas.addEventListener("blur", draw);
   canvas.addEventListener("pointerdown", (e) => {
     if (!$("#paint-mode").checked || !state.mosaic) return;
     canvas.setPointerCapture(e.pointerId);
@@ -475,7 +501,7 @@ $("#paint-mode").onchange = () => { renderBrushes(); draw(); };
     if (!stroke) return;
     if (stroke !== JSON.stringify(state.settings)) { state.history.push(stroke); state.future = []; }
     stroke = null;
-    syncControls(); compute();
+    syncControls(); compute(); autosave();
   });
 }
 

@@ -285,3 +285,19 @@ def test_a_new_build_updates_cleanly(browser, tmp_path):
     finally:
         ctx.close()
         httpd.shutdown()
+
+
+def test_paint_with_the_keyboard(page):
+    upload(page, photo_path("coffee.png"))
+    wait_mosaic(page, "48 × 48")
+    page.check("[data-testid=paint-mode]")
+    page.click("#brushes button[aria-label='Paint with Black']")
+    page.focus("[data-testid=mosaic]")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    before = page.locator("body").get_attribute("data-computed")
+    page.keyboard.press("Space")
+    page.wait_for_selector(f"body:not([data-computed='{before}'])")
+    wait_mosaic(page)
+    assert page.locator("[data-testid=mosaic]").get_attribute("aria-valuetext") == "stud 2, 2"
+    assert not page.locator("#undo").is_disabled()
