@@ -156,7 +156,7 @@ async function handle(msg) {
   }
 }
 
-// After two idle seconds, load the PDF library so the first PDF is quick.
+// Once the worker has been idle for 300 ms, load the PDF library so the first PDF is quick.
 let pdfReady = null;
 let idleTimer = null;
 function loadPdfLibrary() {
@@ -179,7 +179,7 @@ async function pump() {
   } finally {
     busy = false;
   }
-  if (!pdfReady) idleTimer = setTimeout(() => loadPdfLibrary().catch(() => { pdfReady = null; }), 2000);
+  if (!pdfReady) idleTimer = setTimeout(() => loadPdfLibrary().catch(() => { pdfReady = null; }), 300);
 }
 
 self.onmessage = (e) => {
