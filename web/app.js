@@ -15,37 +15,62 @@ const DEFAULTS = {
 
 const state = {
   info: null, settings: structuredClone(DEFAULTS), image: null, imageBlob: null, mosaic: null,
-  history: [], future: [], brush: null, cursor: null, nextId: 1, pending: new Map(), computeId: 0,
+  history: [], future: [], brush: null, cursor: null, computeId: 0,
 };
 
-// ---------- worker ----------
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-
-function request(msg, transfer = []) {
-  const id = state.nextId++;
-  return new Promise((resolve, reject) => {
-    state.pending.set(id, { resolve, reject, type: msg.type });
-    worker.postMessage({ ...msg, id }, transfer);
-  });
+// ---------- workers ----------
+// connect(): a worker and its request/response bookkeeping (see the protocol in worker.js).
+function connect(url, name, { progress, ready, fatal }) {
+  const w = new Worker(url, { type: "module", name });
+  const pending = new Map();
+  let next = 1;
+  const failAll = (message) => { for (const job of pending.values()) job.reject(new Error(message)); pending.clear(); };
+  w.onmessage = (e) => {
+    const m = e.data;
+    if (m.type === "progress") return progress?.(m);
+    if (m.type === "ready") return ready?.(m.info);
+    if (m.type === "fatal") { failAll(m.message); return fatal?.(m.message); }
+    const job = pending.get(m.id);
+    if (!job) return;
+    pending.delete(m.id);
+    if (m.type === "done") job.resolve(m.result);
+    else if (m.type === "superseded") job.resolve(null);
+    else job.reject(new Error(m.message));
+  };
+  w.onerror = (e) => { failAll(`The engine stopped: ${e.message}`); fatal?.(`The engine stopped: ${e.message}`); };
+  return {
+    request(msg, transfer = []) {
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        w.postMessage({ ...msg, id }, transfer);
+      });
+    },
+  };
 }
 
-worker.onmessage = (e) => {
-  const m = e.data;
-  if (m.type === "progress") {
-    if (m.id === 0) { setStatus("loading", m.label); $("#progress").value = m.fraction; }
-    else { const p = $("#export-progress"); p.hidden = false; p.value = m.fraction; }
-    return;
-  }
-  if (m.type === "ready") return onReady(m.info);
-  if (m.type === "fatal") { setStatus("error", "The engine could not start"); return showError(m.message); }
-  const job = state.pending.get(m.id);
-  if (!job) return;
-  state.pending.delete(m.id);
-  if (m.type === "done") job.resolve(m.result);
-  else if (m.type === "superseded") job.resolve(null);
-  else job.reject(new Error(m.message));
-};
-worker.onerror = (e) => { setStatus("error", "The engine stopped"); showError(`The engine stopped: ${e.message}`); };
+function exportProgress(m) {
+  if (!m.id) return;
+  const p = $("#export-progress");
+  p.hidden = false;
+  p.value = m.fraction;
+}
+
+const engine = connect(new URL("./worker.js", import.meta.url), "engine", {
+  progress: (m) => {
+    if (m.id === 0) { setStatus("loading", m.label); $("#progress").value = m.fraction; } else exportProgress(m);
+  },
+  ready: (info) => onReady(info),
+  fatal: (message) => { setStatus("error", "The engine could not start"); showError(message); },
+});
+const request = (msg, transfer) => engine.request(msg, transfer);
+
+// The PDF worker boots in the background after the first mosaic (or at the first PDF).
+let pdfEngine = null;
+function pdfWorker() {
+  pdfEngine ??= connect(new URL("./worker.js", import.meta.url), "pdf", { progress: exportProgress });
+  return pdfEngine;
+}
 
 // ---------- status, errors, notices ----------
 function setStatus(stateName, text) {
@@ -351,6 +376,7 @@ async function compute() {
   document.body.dataset.computed = String(id);
   setStatus("ready", "Ready");
   autosave();
+  if (!pdfEngine) setTimeout(pdfWorker, 1000); // warm up the PDF worker on the other core
 }
 
 // ---------- drawing ----------
@@ -518,7 +544,9 @@ async function exportFile(kind) {
   setStatus("busy", kind === "pdf" ? "Drawing the building instructions…" : "Preparing the file…");
   const options = { section: +$("#section").value, paper: $("#paper").value, grid: $("#show-grid").checked, cell: +$("#png-cell").value };
   try {
-    const r = await request({ type: "export", kind, options });
+    const r = kind === "pdf"
+      ? await pdfWorker().request({ type: "pdf", result: state.mosaic, options })
+      : await request({ type: "export", kind, options });
     saveBlob(r.data, r.name, r.mime);
     setStatus("ready", `Saved ${r.name}`);
   } catch (e) {

@@ -1,10 +1,13 @@
 // The engine worker: boots Pyodide, loads the legoremix wheel, answers the page.
+// The same file runs a second time as the PDF worker (new Worker(url, {name: "pdf"})), so that loading
+// fpdf2 and drawing instructions never block the mosaic editor (a worker per heavy job).
 //
 // Protocol (page -> worker), every message {id, type, ...}:
 //   {type: "image", blob}                 decode (EXIF-aware) and hand RGBA to the engine
 //   {type: "compute", settings}           make the mosaic; a newer compute supersedes a queued one
 //   {type: "export", kind, options}       bytes of an export of the last mosaic
 //   {type: "project", blob}               open a .legoremix project file
+//   {type: "pdf", result, options}        PDF worker only: instructions for a compute result
 // Worker -> page:
 //   {type: "progress", label, fraction}   while booting (id 0) or working
 //   {type: "ready", info}                 engine loaded (sets, colours, options)
@@ -13,6 +16,9 @@
 //   {id, type: "superseded"}              a compute was replaced by a newer one
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 
+// the role comes from the worker's name (a query string would be lost when the service
+// worker answers from its cache)
+const ROLE = self.name === "pdf" ? "pdf" : "engine";
 const MAX_PIXELS = 16_777_216; // larger photos are reduced (high quality) to this many pixels
 let api = null;
 let pendingCompute = null;
@@ -57,17 +63,18 @@ async function boot() {
   untrack();
   t.push(performance.now());
   progress("Loading the mosaic engine", 0.85);
-  const pkgs = ["legoremix"].concat(info.numpy ? ["numpy"] : []);
+  const pkgs = ["legoremix"].concat(ROLE === "pdf" ? ["fpdf2"] : info.numpy ? ["numpy"] : []);
   await pyodide.loadPackage(pkgs, { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
   t.push(performance.now());
   progress("Starting the engine", 0.92);
   self.pyodide = pyodide;
   api = pyodide.pyimport("legoremix.browser");
+  if (ROLE === "pdf") pyodide.pyimport("fpdf"); // import it now (about a second), not at the first PDF
   const engineInfo = JSON.parse(api.info());
   t.push(performance.now());
   engineInfo.build = info;
   engineInfo.bootMs = { runtime: t[1] - t[0], packages: t[2] - t[1], engine: t[3] - t[2] };
-  progress("Ready", 1);
+  if (ROLE === "engine") progress("Ready", 1);
   post({ type: "ready", info: engineInfo });
   pump();
 }
@@ -130,13 +137,13 @@ async function handle(msg) {
       const result = parse(api.compute(JSON.stringify(msg.settings)));
       result.ms = performance.now() - t0;
       post({ id, type: "done", result });
+    } else if (type === "pdf") {
+      progress("Drawing the instructions", 0.3, id);
+      const buf = bytesOf(api.pdf_from_result(JSON.stringify(msg.result), JSON.stringify(msg.options || {})));
+      progress("Done", 1, id);
+      post({ id, type: "done", result: { ...JSON.parse(api.export_meta("pdf")), data: buf } }, [buf]);
     } else if (type === "export") {
       progress("Preparing the file", 0.1, id);
-      if (msg.kind === "pdf") {
-        progress("Loading the PDF library", 0.2, id);
-        await loadPdfLibrary();
-        progress("Drawing the instructions", 0.5, id);
-      }
       const meta = JSON.parse(api.export_meta(msg.kind));
       const buf = bytesOf(api.export_file(msg.kind, JSON.stringify(msg.options || {})));
       progress("Done", 1, id);
@@ -151,24 +158,18 @@ async function handle(msg) {
     }
   } catch (e) {
     let message = e && e.message ? e.message : String(e);
-    if (e && e.type) message = message.trim().split("\n").pop(); // Python traceback: last line
+    if (e && e.type) { // a Python traceback: keep the exception line and what follows it
+      const lines = message.trim().split("\n");
+      const i = lines.findLastIndex((l) => /^[A-Za-z_][\w.]*(Error|Exception)\b/.test(l));
+      message = (i >= 0 ? lines.slice(i) : lines.slice(-1)).join(" ");
+    }
     post({ id, type: "error", message });
   }
-}
-
-// Once the worker has been idle for 300 ms, load the PDF library so the first PDF is quick.
-let pdfReady = null;
-let idleTimer = null;
-function loadPdfLibrary() {
-  pdfReady ??= self.pyodide.loadPackage(["fpdf2"], { messageCallback: () => {} })
-    .then(() => self.pyodide.pyimport("fpdf"));
-  return pdfReady;
 }
 
 async function pump() {
   if (busy || !api) return;
   busy = true;
-  clearTimeout(idleTimer);
   try {
     while (jobs.length || pendingCompute) {
       const msg = jobs.length ? jobs.shift() : pendingCompute;
@@ -179,7 +180,6 @@ async function pump() {
   } finally {
     busy = false;
   }
-  if (!pdfReady) idleTimer = setTimeout(() => loadPdfLibrary().catch(() => { pdfReady = null; }), 300);
 }
 
 self.onmessage = (e) => {

@@ -109,6 +109,18 @@ def export_file(kind: str, options_json: str = "{}"):
     return _to_js(data)
 
 
+def pdf_from_result(result_json: str, options_json: str = "{}"):
+    """The instructions PDF from a :func:`compute` result (used by the PDF worker, which
+    has no pipeline of its own)."""
+    from . import instructions
+    r = json.loads(result_json)
+    o = json.loads(options_json or "{}")
+    pal = [palettes.Color(c["id"], c["name"], c["hex"], c.get("ldraw_id"), c.get("rebrickable_id")) for c in r["palette"]]
+    m = pipeline.Mosaic(r["width"], r["height"], r["grid"], pal, r["counts"], r.get("stock"), r.get("owned"),
+                        [], float(r.get("mean_delta_e", 0)), r.get("piece", "round-tile"))
+    return _to_js(instructions.pdf(m, section=int(o.get("section", 16)), paper=o.get("paper", "a4")))
+
+
 def export_meta(kind: str) -> str:
     name, mime = EXPORTS[kind]
     return _ok(name=name, mime=mime)
