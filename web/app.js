@@ -99,7 +99,7 @@ async function onReady(info) {
   fillSelect($("#metric"), Object.entries(info.metrics));
   fillSelect($("#dither"), info.dithers.map((d) => [d, d === "none" ? "None (best pieces per stud)" : d]));
   buildAdjustments();
-  const restored = await autosaveLoad();
+  const restored = await restoredPromise;
   if (restored) {
     state.settings = { ...structuredClone(DEFAULTS), ...restored.settings };
     syncControls();
@@ -615,6 +615,8 @@ async function autosaveLoad() {
     return v && v.image ? v : null;
   } catch { return null; }
 }
+
+const restoredPromise = autosaveLoad(); // read while the engine boots
 
 // ---------- service worker (offline) ----------
 // Registered once the engine is ready, so its precaching revalidates what the page has

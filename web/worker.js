@@ -59,12 +59,12 @@ async function boot() {
   progress("Starting the engine worker", 0.02);
   const info = await (await fetch("build-info.json")).json();
   const untrack = trackDownloads(info.boot_files || {}, 0.05, 0.8, "Loading the Python runtime");
-  const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", self.location).href });
+  const pkgs = ["legoremix"].concat(ROLE === "pdf" ? ["fpdf2"] : info.numpy ? ["numpy"] : []);
+  // packages load while the runtime initialises
+  const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", self.location).href, packages: pkgs });
   untrack();
   t.push(performance.now());
   progress("Loading the mosaic engine", 0.85);
-  const pkgs = ["legoremix"].concat(ROLE === "pdf" ? ["fpdf2"] : info.numpy ? ["numpy"] : []);
-  await pyodide.loadPackage(pkgs, { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
   t.push(performance.now());
   progress("Starting the engine", 0.92);
   self.pyodide = pyodide;
