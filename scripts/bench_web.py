@@ -147,15 +147,16 @@ def main():
                 page.fill("#copies-world_map", "2")
                 page.dispatch_event("#copies-world_map", "change")
                 page.wait_for_selector(READY)
-            first = latency(page, lambda: page.set_input_files("[data-testid=image-input]", photo))
+            first = latency(page, lambda photo=photo: page.set_input_files("[data-testid=image-input]", photo))
             lat = []
             for i in range(args.runs):
                 value = str(10 + 7 * i)
-                lat.append(latency(page, lambda: (page.fill("#adj-saturation", value),
-                                                  page.dispatch_event("#adj-saturation", "input"))))
+                lat.append(latency(page, lambda value=value: (page.fill("#adj-saturation", value),
+                                                              page.dispatch_event("#adj-saturation", "input"))))
             lat_set = []
             for i in range(args.runs):
-                lat_set.append(latency(page, lambda: page.select_option("#metric", ["oklab", "ciede2000"][i % 2])))
+                metric = ["oklab", "ciede2000"][i % 2]
+                lat_set.append(latency(page, lambda metric=metric: page.select_option("#metric", metric)))
             out.append(f"- {size}x{size}, {engine} engine: first mosaic after choosing a photo {first} ms; "
                        f"after a slider change (saturation) median {statistics.median(lat)} ms "
                        f"(max {max(lat)}); after a metric change median {statistics.median(lat_set)} ms "

@@ -5,7 +5,6 @@ import json
 
 from legoremix import browser
 
-from helpers import photo_path
 
 SETTINGS = {"size": [32, 32], "sets": {"31197": 1}, "metric": "ciede2000", "dither": "none"}
 

@@ -30,7 +30,7 @@ def test_cover_parts_list_text_and_size(wide):
     reader = PdfReader(io.BytesIO(data))
     cover = reader.pages[0].extract_text()
     assert "96 x 48 studs" in cover and "76.8 x 38.4 cm" in cover and "98138" in cover
-    for c, n, s in zip(wide.palette, wide.counts, wide.stock):
+    for c, n in zip(wide.palette, wide.counts):
         if n:
             assert f"{c.name} ({c.bricklink_id})" in cover
             assert str(n) in cover

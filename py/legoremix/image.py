@@ -15,7 +15,6 @@ neighbouring pixels mixes (averaging sRGB codes darkens edges and textures).
 from __future__ import annotations
 
 import colorsys
-import math
 from dataclasses import dataclass
 
 from . import _array

@@ -66,14 +66,6 @@ def cost_matrix(pixels_sp, palette_sp, metric):
     return [[round(dist(p, q) * COST_SCALE) for q in pal] for p in pixels_sp]
 
 
-def nearest(costs):
-    """Unconstrained best colour per pixel (lowest index on ties)."""
-    np = _array.np()
-    if np is not None:
-        return costs.argmin(axis=1).tolist()
-    return [min(range(len(r)), key=r.__getitem__) for r in costs]
-
-
 def check_feasible(n_pixels: int, stock) -> None:
     if any(s is None for s in stock):
         return

@@ -279,7 +279,7 @@ def test_a_new_build_updates_cleanly(browser, tmp_path):
         pg.reload()
         pg.wait_for_selector("#update:not([hidden])", timeout=30_000)
         pg.click("#update-now")
-        pg.wait_for_selector(f"[data-testid=version]:has-text('-next')", timeout=60_000)
+        pg.wait_for_selector("[data-testid=version]:has-text('-next')", timeout=60_000)
         assert pg.locator("[data-testid=version]").inner_text() != old
         pg.wait_for_selector(READY, timeout=60_000)
     finally:
