@@ -300,6 +300,7 @@ function updateCropBox() {
   box.style.top = `${100 * c[1] / state.image.height}%`;
   box.style.width = `${100 * c[2] / state.image.width}%`;
   box.style.height = `${100 * c[3] / state.image.height}%`;
+  box.setAttribute("aria-valuetext", `${c[2]} × ${c[3]} pixels at ${c[0]}, ${c[1]}`);
   $("#crop-zoom").value = Math.round(s.cropView.zoom * 100);
   $("#crop-zoom-out").textContent = `${Math.round(s.cropView.zoom * 100)} %`;
 }
