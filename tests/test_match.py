@@ -1,23 +1,8 @@
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
-from scipy.optimize import linprog
-from scipy.sparse import coo_matrix
-
 from legoremix import _array, color, image, match, palettes
-
-
-def lp_optimum(costs, stock):
-    """Reference optimum of the transportation LP with HiGHS."""
-    c = np.asarray(costs, dtype=float)
-    n, k = c.shape
-    cols = np.arange(n * k)
-    a_eq = coo_matrix((np.ones(n * k), (np.repeat(np.arange(n), k), cols)), shape=(n, n * k))
-    a_ub = coo_matrix((np.ones(n * k), (np.tile(np.arange(k), n), cols)), shape=(k, n * k))
-    caps = [n if s is None else s for s in stock]
-    r = linprog(c.ravel(), A_ub=a_ub, b_ub=caps, A_eq=a_eq, b_eq=np.ones(n), bounds=(0, 1), method="highs")
-    assert r.status == 0
-    return r.fun
+from legoremix.bench import lp_optimum  # scipy's HiGHS: the reference optimum
 
 
 def photo_costs(img, size, set_key, metric="ciede2000"):

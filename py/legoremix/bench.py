@@ -31,7 +31,9 @@ def default_photos():
     return [os.path.join(d, n) for n in ("astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg")]
 
 
-def lp_gap(costs, stock):
+def lp_optimum(costs, stock):
+    """Optimum of the transportation LP (scipy's HiGHS), the reference for the solver;
+    ``None`` when scipy is not installed. ``stock`` entries may be ``None`` (unlimited)."""
     try:
         import numpy as np
         from scipy.optimize import linprog
@@ -43,7 +45,10 @@ def lp_gap(costs, stock):
     cols = np.arange(n * k)
     a_eq = coo_matrix((np.ones(n * k), (np.repeat(np.arange(n), k), cols)), shape=(n, n * k))
     a_ub = coo_matrix((np.ones(n * k), (np.tile(np.arange(k), n), cols)), shape=(k, n * k))
-    r = linprog(c.ravel(), A_ub=a_ub, b_ub=stock, A_eq=a_eq, b_eq=np.ones(n), bounds=(0, 1), method="highs")
+    caps = [n if s is None else s for s in stock]
+    r = linprog(c.ravel(), A_ub=a_ub, b_ub=caps, A_eq=a_eq, b_eq=np.ones(n), bounds=(0, 1), method="highs")
+    if r.status != 0:
+        raise RuntimeError(f"HiGHS failed: {r.message}")
     return r.fun
 
 
@@ -87,7 +92,7 @@ def run_case(img, size, sets, repeat):
         px = image.downscale(img, size)
         costs = match.cost_matrix(match.to_space(px, metric), [metric.to_space_1(s) for s in seen], metric)
         sol = match.solve(costs, pal.stock)
-    opt = lp_gap(costs, pal.stock)
+    opt = lp_optimum(costs, pal.stock)
     gap = None if opt is None else 100 * (sol.cost - opt) / opt
     same = out["numpy"][2].grid == out["pure"][2].grid
     greedy = greedy_mean_de(costs, pal.stock)

@@ -31,12 +31,14 @@ class ExportError(ValueError):
 
 # --- PNG ------------------------------------------------------------------------------
 
-def _png(width: int, height: int, rows) -> bytes:
-    """Encode RGB rows (bytes of 3*width each) as a PNG."""
+def encode_png(width: int, height: int, rows, alpha: bool = False) -> bytes:
+    """Encode 8-bit rows (bytes of 3*width, or 4*width with ``alpha``) as a PNG, filter
+    type 0 on every row."""
     def chunk(tag, data):
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
     raw = b"".join(b"\x00" + r for r in rows)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+    color_type = 6 if alpha else 2
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
 
 
@@ -94,7 +96,7 @@ def render_png(mosaic, cell: int = 20, grid: bool = False, section: int = 16,
                     row[3 * sx * cell:3 * sx * cell + 3] = line
                 row = bytes(row)
             rows.append(row)
-    return _png(w * cell, h * cell, rows)
+    return encode_png(w * cell, h * cell, rows)
 
 
 # --- parts lists --------------------------------------------------------------------------

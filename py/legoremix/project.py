@@ -25,7 +25,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 
-from . import image, pipeline
+from . import export, image, pipeline
 
 FORMAT = "legoremix-project"
 VERSION = 1
@@ -74,14 +74,10 @@ def make_mosaic(proj: Project) -> pipeline.Mosaic:
 
 
 def encode_png_rgba(img: image.RGBA) -> bytes:
-    """8-bit RGBA PNG, filter type 0 on every row."""
-    def chunk(tag, data):
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+    """The image as an 8-bit RGBA PNG (see :func:`legoremix.export.encode_png`)."""
     stride = img.width * 4
-    data = img.data
-    raw = b"".join(b"\x00" + data[y * stride:(y + 1) * stride] for y in range(img.height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", img.width, img.height, 8, 6, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+    rows = (img.data[y * stride:(y + 1) * stride] for y in range(img.height))
+    return export.encode_png(img.width, img.height, rows, alpha=True)
 
 
 def decode_png_rgba(png: bytes) -> image.RGBA:
