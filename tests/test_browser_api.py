@@ -27,7 +27,11 @@ def test_compute_and_every_export(photos):
     assert (r["width"], r["height"]) == (32, 32)
     assert all(c <= s for c, s in zip(r["counts"], r["stock"]))
     for kind in browser.EXPORTS:
-        data = bytes(browser.export_file(kind, json.dumps({"section": 16})))
+        if kind == "pdf":  # the PDF worker's entry point, from the compute result
+            data = bytes(browser.pdf_from_result(json.dumps(r), json.dumps({"section": 16})))
+            assert data.startswith(b"%PDF")
+        else:
+            data = bytes(browser.export_file(kind, json.dumps({"section": 16})))
         assert len(data) > 50, kind
     rows = list(csv.DictReader(io.StringIO(bytes(browser.export_file("csv")).decode())))
     assert sum(int(x["count"]) for x in rows) == 1024

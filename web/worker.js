@@ -5,7 +5,7 @@
 // Protocol (page -> worker), every message {id, type, ...}:
 //   {type: "image", blob}                 decode (EXIF-aware) and hand RGBA to the engine
 //   {type: "compute", settings}           make the mosaic; a newer compute supersedes a queued one
-//   {type: "export", kind, options}       bytes of an export of the last mosaic
+//   {type: "export", kind, options}       bytes of an export of the last mosaic (not PDFs)
 //   {type: "project", blob}               open a .legoremix project file
 //   {type: "pdf", result, options}        PDF worker only: instructions for a compute result
 // Worker -> page:

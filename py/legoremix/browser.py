@@ -82,7 +82,10 @@ EXPORTS = {
 
 
 def export_file(kind: str, options_json: str = "{}"):
-    """Bytes of an export of the last mosaic; ``options``: cell, grid, section, paper."""
+    """Bytes of an export of the last mosaic; ``options``: cell, grid, section.
+
+    PDFs come from :func:`pdf_from_result` in the PDF worker (fpdf2 is loaded there only).
+    """
     m = _state["mosaic"]
     if m is None:
         raise ValueError("make a mosaic first")
@@ -98,9 +101,6 @@ def export_file(kind: str, options_json: str = "{}"):
         data = export.rebrickable_csv(m).encode()
     elif kind == "ldraw":
         data = export.ldraw(m, section=section).encode()
-    elif kind == "pdf":
-        from . import instructions
-        data = instructions.pdf(m, section=section, paper=o.get("paper", "a4"))
     elif kind == "project":
         proj = project.Project(_pipeline._image, _state["settings"] or {})
         data = project.dumps(proj).encode()
@@ -115,7 +115,7 @@ def pdf_from_result(result_json: str, options_json: str = "{}"):
     from . import instructions
     r = json.loads(result_json)
     o = json.loads(options_json or "{}")
-    pal = [palettes.Color(c["id"], c["name"], c["hex"], c.get("ldraw_id"), c.get("rebrickable_id")) for c in r["palette"]]
+    pal = [palettes.Color.from_dict(c) for c in r["palette"]]
     m = pipeline.Mosaic(r["width"], r["height"], r["grid"], pal, r["counts"], r.get("stock"), r.get("owned"),
                         [], float(r.get("mean_delta_e", 0)), r.get("piece", "round-tile"))
     return _to_js(instructions.pdf(m, section=int(o.get("section", 16)), paper=o.get("paper", "a4")))

@@ -119,8 +119,7 @@ class _Doc:
     def parts_table(self, x, y, max_y, counts, stock=None):
         """Swatch + symbol, colour, BrickLink id, count (and stock); several columns if needed."""
         pdf = self.pdf
-        rows = sorted(((j, n) for j, n in enumerate(counts) if n > 0), key=lambda t: self.sym[t[0]].swapcase())
-        rows.sort(key=lambda t: SYMBOLS.index(self.sym[t[0]]))
+        rows = sorted(((j, n) for j, n in enumerate(counts) if n > 0), key=lambda t: SYMBOLS.index(self.sym[t[0]]))
         line = 6.0
         col_w = 90.0 if stock is not None else 80.0
         cols = max(1, int((pdf.w - 2 * MARGIN) // col_w))

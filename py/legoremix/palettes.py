@@ -38,6 +38,11 @@ class Color:
         return {"id": self.bricklink_id, "name": self.name, "hex": self.hex,
                 "ldraw_id": self.ldraw_id, "rebrickable_id": self.rebrickable_id}
 
+    @classmethod
+    def from_dict(cls, d):
+        """Inverse of :meth:`to_dict`."""
+        return cls(d["id"], d["name"], d["hex"], d.get("ldraw_id"), d.get("rebrickable_id"))
+
 
 @dataclass(frozen=True)
 class LegoSet:

@@ -67,15 +67,6 @@ class Options:
         d["crop"] = list(self.crop) if self.crop else None
         return d
 
-    @classmethod
-    def from_dict(cls, d):
-        d = dict(d)
-        d["size"] = tuple(d.get("size", (48, 48)))
-        if d.get("crop"):
-            d["crop"] = tuple(d["crop"])
-        d["adjustments"] = Adjustments(**d.get("adjustments", {}))
-        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
-
 
 @dataclass
 class Mosaic:
@@ -129,8 +120,7 @@ class Mosaic:
 
     @classmethod
     def from_dict(cls, d):
-        pal = [palettes.Color(c["id"], c["name"], c["hex"], c.get("ldraw_id"), c.get("rebrickable_id"))
-               for c in d["palette"]]
+        pal = [palettes.Color.from_dict(c) for c in d["palette"]]
         index = {c.hex: i for i, c in enumerate(pal)}
         grid = [[index[h] for h in row] for row in d["grid"]]
         counts = [d["counts"].get(c.hex, 0) for c in pal]
