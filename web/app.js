@@ -183,15 +183,19 @@ function buildAdjustments() {
   }
 }
 
+// Undo: `before` (settings as JSON) becomes an undo step if the settings changed since.
+function remember(before) {
+  if (JSON.stringify(state.settings) === before) return;
+  state.history.push(before);
+  if (state.history.length > 200) state.history.shift();
+  state.future = [];
+}
+
 // One user change: remember the previous settings (undo), apply, recompute.
-function change(fn, { record = true } = {}) {
+function change(fn) {
   const before = JSON.stringify(state.settings);
   fn(state.settings);
-  if (record && JSON.stringify(state.settings) !== before) {
-    state.history.push(before);
-    if (state.history.length > 200) state.history.shift();
-    state.future = [];
-  }
+  remember(before);
   syncControls();
   compute();
   autosave();
@@ -325,7 +329,7 @@ function moveCrop(cx, cy, record) {
   });
   box.addEventListener("pointerup", () => {
     if (!drag) return;
-    state.history.push(drag.before); state.future = []; drag = null; syncControls();
+    remember(drag.before); drag = null; syncControls();
   });
   box.addEventListener("keydown", (e) => {
     const d = { ArrowLeft: [-0.02, 0], ArrowRight: [0.02, 0], ArrowUp: [0, -0.02], ArrowDown: [0, 0.02] }[e.key];
@@ -511,7 +515,7 @@ $("#paint-mode").onchange = () => { renderBrushes(); draw(); };
       state.cursor = c;
       const before = JSON.stringify(state.settings);
       paintStud(c);
-      if (before !== JSON.stringify(state.settings)) { state.history.push(before); state.future = []; }
+      remember(before);
       syncControls(); compute(); autosave();
     }
   });
@@ -526,7 +530,7 @@ $("#paint-mode").onchange = () => { renderBrushes(); draw(); };
   canvas.addEventListener("pointermove", (e) => { if (stroke) paintAt(e); });
   canvas.addEventListener("pointerup", () => {
     if (!stroke) return;
-    if (stroke !== JSON.stringify(state.settings)) { state.history.push(stroke); state.future = []; }
+    remember(stroke);
     stroke = null;
     syncControls(); compute(); autosave();
   });
