@@ -3,7 +3,10 @@ import csv
 import io
 import json
 
+import pytest
+
 from legoremix import browser
+from legoremix.settings import Settings
 
 
 SETTINGS = {"size": [32, 32], "sets": {"31197": 1}, "metric": "ciede2000", "dither": "none"}
@@ -31,7 +34,7 @@ def test_compute_and_every_export(photos):
             data = bytes(browser.pdf_from_result(json.dumps(r), json.dumps({"section": 16})))
             assert data.startswith(b"%PDF")
         else:
-            data = bytes(browser.export_file(kind, json.dumps({"section": 16})))
+            data = bytes(browser.export_file(kind, json.dumps({"section": 16, "only_missing": False})))
         assert len(data) > 50, kind
     rows = list(csv.DictReader(io.StringIO(bytes(browser.export_file("csv")).decode())))
     assert sum(int(x["count"]) for x in rows) == 1024
@@ -41,10 +44,27 @@ def test_errors_come_back_as_messages(photos):
     load(photos)
     r = json.loads(browser.compute(json.dumps({**SETTINGS, "sets": {"41948": 1}})))
     assert "studs are missing" in r["error"]
+    assert (r["kind"], r["needed"], r["available"], r["largest_size"]) == ("inventory", 1024, 46, [6, 7])
+    with pytest.raises(ValueError, match="no up-to-date mosaic"):  # the failed one is not exportable
+        browser.export_file("png")
     r = json.loads(browser.compute(json.dumps({**SETTINGS, "sets": {}})))
-    assert "no inventory" in r["error"]
+    assert "at least one set" in r["error"] and r["fields"] == ["sets"]
+    r = json.loads(browser.compute(json.dumps({**SETTINGS, "sets": {"99999": 1}, "metric": "nope", "size": [0, 9]})))
+    assert r["fields"] == ["size", "metric", "sets"] and len(r["problems"]) == 3
+    assert all(p[0].isupper() and p.endswith(".") for p in r["problems"])
     assert "error" in json.loads(browser.set_image(10, 10, b"123"))
-    assert "not a legoremix project" in json.loads(browser.load_project(b"garbage"))["error"]
+    assert json.loads(browser.load_project(b"garbage"))["error"] == "This file is not a legoremix project: it could not be read."
+
+
+def test_validate_and_hand_back_a_rejected_autosave(photos):
+    load(photos)
+    ok = json.loads(browser.validate(json.dumps({"sets": {"31197": 2}})))
+    assert ok["settings"]["sets"] == {"warhol_marilyn_monroe": 2} and ok["settings"]["size"] == [48, 48]
+    bad = {**SETTINGS, "sets": {"from_the_future": 1}}
+    r = json.loads(browser.validate(json.dumps(bad)))
+    assert "newer version" in r["error"]
+    text = bytes(browser.project_file(json.dumps(bad))).decode()
+    assert json.loads(text)["settings"] == bad  # handed back exactly as it was
 
 
 def test_project_round_trip_through_the_worker_api(photos):
@@ -54,7 +74,7 @@ def test_project_round_trip_through_the_worker_api(photos):
     blob = bytes(browser.export_file("project"))
     load(photos, "chelsea.png")  # something else in between
     r = json.loads(browser.load_project(blob))
-    assert r["settings"] == settings
+    assert r["settings"] == Settings.from_dict(settings).to_dict()
     again = json.loads(browser.compute(json.dumps(r["settings"])))
     assert again["grid"] == first["grid"]
     assert bytes(browser.image_png()).startswith(b"\x89PNG")

@@ -1,6 +1,10 @@
+import csv
+import io
 import json
-import shutil
 import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -43,6 +47,51 @@ def test_cli_unlimited_reports_missing(tmp_path, capsys):
     assert json.loads((tmp_path / "mosaic.json").read_text())["stock"] is None
 
 
+def wanted_files(out):
+    """(BrickLink id -> MINQTY, Rebrickable id -> Quantity, mosaic.json) of a CLI run."""
+    items = ET.fromstring((out / "bricklink.xml").read_text()).findall("ITEM")
+    bl = {int(i.find("COLOR").text): int(i.find("MINQTY").text) for i in items}
+    rows = list(csv.DictReader(io.StringIO((out / "rebrickable.csv").read_text())))
+    rb = {int(r["Color"]): int(r["Quantity"]) for r in rows}
+    assert len(bl) == len(items) and len(rb) == len(rows)
+    return bl, rb, json.loads((out / "mosaic.json").read_text())
+
+
+def test_cli_wanted_lists_only_missing_by_default(tmp_path):
+    assert run(photo_path("astronaut.png"), "--unlimited", "--set", "31197", "--bricklink",
+               "--rebrickable", "--out", tmp_path) == 0
+    bl, rb, d = wanted_files(tmp_path)
+    by_hex = {c["hex"]: c for c in d["palette"]}
+    assert d["missing"] and bl == {by_hex[h]["id"]: n for h, n in d["missing"].items()}
+    assert rb == {by_hex[h]["rebrickable_id"]: n for h, n in d["missing"].items()}
+    assert 11 not in bl and d["counts"]["#212121"] <= d["owned"]["#212121"]  # Black is covered
+
+
+def test_cli_wanted_all(tmp_path):
+    assert run(photo_path("astronaut.png"), "--unlimited", "--set", "31197", "--bricklink",
+               "--rebrickable", "--wanted", "all", "--out", tmp_path) == 0
+    bl, rb, d = wanted_files(tmp_path)
+    by_hex = {c["hex"]: c for c in d["palette"]}
+    assert bl == {by_hex[h]["id"]: n for h, n in d["counts"].items()}
+    assert sum(bl.values()) == sum(rb.values()) == 48 * 48
+
+
+def test_cli_limited_without_wanted_lists_everything(tmp_path):
+    """Nothing is missing in limited mode, so the default writes the full list."""
+    assert run(photo_path("astronaut.png"), "--set", "31197", "--bricklink", "--rebrickable",
+               "--out", tmp_path) == 0
+    bl, rb, _ = wanted_files(tmp_path)
+    assert sum(bl.values()) == sum(rb.values()) == 48 * 48
+
+
+def test_cli_wanted_missing_with_nothing_missing_is_an_error(tmp_path, capsys):
+    assert run(photo_path("astronaut.png"), "--set", "31197", "--bricklink", "--wanted", "missing",
+               "--out", tmp_path) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("legoremix: error: Nothing is missing") and "\n" not in err
+    assert not (tmp_path / "bricklink.xml").exists()
+
+
 @pytest.mark.parametrize("args,msg", [
     (["{bad}", "--set", "31197"], "cannot read the image"),
     (["{img}", "--set", "99999"], "unknown set"),
@@ -68,9 +117,10 @@ def test_list_sets(capsys):
 
 
 def test_console_script_is_installed():
-    """``pip install .`` (the README's test command does it) provides ``legoremix``."""
-    exe = shutil.which("legoremix")
-    assert exe, "legoremix console script not installed (pip install .)"
+    """The README's test command installs the project into the repo's own environment,
+    which provides the ``legoremix`` command next to its Python (never one from PATH)."""
+    exe = Path(sys.executable).with_name("legoremix")
+    assert exe.is_file(), f"no legoremix console script next to {sys.executable} (pip install -e .)"
     r = subprocess.run([exe, "--list-sets"], capture_output=True, text=True)
     assert r.returncode == 0 and "31203" in r.stdout
     r = subprocess.run([exe, "nope.png", "--set", "31197"], capture_output=True, text=True)

@@ -2,8 +2,9 @@ import json
 
 import pytest
 
-from legoremix import cli, project
+from legoremix import cli, pipeline, project
 from legoremix.image import RGBA
+from legoremix.settings import Settings
 
 from helpers import photo_path
 
@@ -12,14 +13,22 @@ SETTINGS = {"size": [40, 30], "crop": [10, 5, 400, 300], "adjustments": {"contra
             "sets": {"31197": 1, "31198": 1}, "unlimited": False, "pins": [[0, 0, 11], [3, 4, 1], [99, 99, 1]]}
 
 
+def make(proj):
+    p = pipeline.Pipeline()
+    p.set_image(proj.image)
+    project.configure(p, proj.settings)
+    return p.run()
+
+
 def test_round_trip_gives_the_identical_mosaic(photos):
     img = photos["coffee.png"]
     proj = project.Project(img, SETTINGS)
-    a = project.make_mosaic(proj)
+    a = make(proj)
     text = project.dumps(proj)
     back = project.loads(text)
-    assert back.image == img and back.settings == SETTINGS
-    b = project.make_mosaic(back)
+    assert back.image == img and back.settings == Settings.from_dict(SETTINGS).to_dict()
+    assert back.settings["sets"] == {"warhol_marilyn_monroe": 1, "the_beatles": 1}
+    b = make(back)
     assert a.hex_grid() == b.hex_grid() and a.counts == b.counts
     assert a.hex_grid()[0][0] == "#212121" and a.hex_grid()[4][3] == "#ffffff"  # pins kept
 
@@ -39,12 +48,14 @@ def test_embedded_png_is_a_real_png(photos):
     assert im.tobytes() == img.data
 
 
-@pytest.mark.parametrize("text,msg", [("{", "not JSON"), ('{"format": "x"}', "not a legoremix"),
-                                      ('{"format": "legoremix-project", "version": 9}', "newer"),
+@pytest.mark.parametrize("text,msg", [("{", "could not be read"), ('{"format": "x"}', "not a legoremix"),
+                                      ('{"format": "legoremix-project", "version": 9}', "newer version"),
+                                      ('{"format": "legoremix-project", "version": "1"}', "no valid version"),
                                       ('{"format": "legoremix-project", "version": 1, "image": {"png": "AAAA"}}', "damaged")])
 def test_bad_project_files(text, msg):
-    with pytest.raises(ValueError, match=msg):
+    with pytest.raises(project.ProjectError, match=msg) as e:
         project.loads(text)
+    assert str(e.value)[0].isupper() and str(e.value).endswith(".")
 
 
 def test_cli_saves_and_reopens_a_project(tmp_path):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 
-from . import _array, color, dither, export, image, palettes, pipeline, project
+from . import _array, color, dither, export, image, palettes, pipeline, project, settings as settings_mod
 from .match import InventoryError
+from .settings import SettingsError
 
 _pipeline = pipeline.Pipeline()
 _state = {"mosaic": None, "settings": None}
@@ -42,7 +43,24 @@ def info() -> str:
     colors = [c.to_dict() for c in palettes.colors().values()]
     return _ok(sets=sets, colors=colors, pieces={k: v[1] for k, v in palettes.PIECES.items()},
                metrics={k: m.label for k, m in color.METRICS.items()}, dithers=list(dither.DITHERS),
-               backend=_array.backend(), max_studs=image.MAX_STUDS)
+               backend=_array.backend(), max_studs=image.MAX_STUDS, max_copies=settings_mod.MAX_COPIES,
+               defaults=settings_mod.defaults())
+
+
+def _settings_error(e: SettingsError) -> str:
+    return _ok(error=str(e), problems=e.problems, fields=e.fields)
+
+
+def validate(settings_json: str) -> str:
+    """Check a settings object (e.g. an autosave) without applying it: returns
+    ``{"settings": normalised}`` or ``{"error", "problems", "fields"}``."""
+    try:
+        s = settings_mod.Settings.from_dict(json.loads(settings_json))
+    except SettingsError as e:
+        return _settings_error(e)
+    except ValueError:
+        return _ok(error="The settings could not be read.", problems=[], fields=[])
+    return _ok(settings=s.to_dict())
 
 
 def set_image(width: int, height: int, data) -> str:
@@ -56,18 +74,31 @@ def set_image(width: int, height: int, data) -> str:
 
 def compute(settings_json: str) -> str:
     """Make the mosaic for the page's settings; returns the result or ``{"error"}``."""
+    _state["mosaic"] = None  # a failure below must not leave an older mosaic exportable
     try:
-        settings = json.loads(settings_json)
-        project.configure(_pipeline, settings)
+        s = project.configure(_pipeline, json.loads(settings_json))
         m = _pipeline.run()
-    except (ValueError, InventoryError, image.ImageError) as e:
+    except SettingsError as e:
+        return _settings_error(e)
+    except InventoryError as e:
+        return _ok(error=str(e), kind="inventory", **_inventory_fixes(e))
+    except ValueError as e:  # image.ImageError and other problems a person can fix
         return _ok(error=str(e))
-    _state["mosaic"], _state["settings"] = m, settings
+    _state["mosaic"], _state["settings"] = m, s.to_dict()
     return _ok(width=m.width, height=m.height, grid=m.grid, palette=[c.to_dict() for c in m.palette],
                counts=m.counts, stock=m.stock, owned=m.owned,
                missing={str(k): v for k, v in m.missing.items()}, mean_delta_e=m.mean_delta_e,
                piece=m.piece, timings={k: v for k, v in m.timings.items() if k != "backend"},
                backend=m.timings.get("backend"))
+
+
+def _inventory_fixes(e: InventoryError) -> dict:
+    """Ways out of a too-small inventory, for the page's one-click buttons."""
+    d = dict(e.details)
+    w, h = _pipeline.options.size
+    if "available" in d:
+        d["largest_size"] = image.largest_size(w, h, d["available"])
+    return d
 
 
 EXPORTS = {
@@ -82,13 +113,14 @@ EXPORTS = {
 
 
 def export_file(kind: str, options_json: str = "{}"):
-    """Bytes of an export of the last mosaic; ``options``: cell, grid, section.
+    """Bytes of an export of the last mosaic; ``options``: cell, grid, section,
+    only_missing (wanted lists: true, false, or null for the default).
 
     PDFs come from :func:`pdf_from_result` in the PDF worker (fpdf2 is loaded there only).
     """
     m = _state["mosaic"]
     if m is None:
-        raise ValueError("make a mosaic first")
+        raise ValueError("There is no up-to-date mosaic to save yet: make one first.")
     o = json.loads(options_json or "{}")
     section = int(o.get("section", 16))
     if kind == "png":
@@ -96,16 +128,16 @@ def export_file(kind: str, options_json: str = "{}"):
     elif kind == "csv":
         data = export.parts_csv(m).encode()
     elif kind == "bricklink":
-        data = export.bricklink_xml(m).encode()
+        data = export.bricklink_xml(m, only_missing=o.get("only_missing")).encode()
     elif kind == "rebrickable":
-        data = export.rebrickable_csv(m).encode()
+        data = export.rebrickable_csv(m, only_missing=o.get("only_missing")).encode()
     elif kind == "ldraw":
         data = export.ldraw(m, section=section).encode()
     elif kind == "project":
         proj = project.Project(_pipeline._image, _state["settings"] or {})
         data = project.dumps(proj).encode()
     else:
-        raise ValueError(f"unknown export {kind!r}")
+        raise ValueError(f"There is no export called “{kind}”.")
     return _to_js(data)
 
 
@@ -130,11 +162,20 @@ def load_project(data) -> str:
     """Open a project file: sets the image and returns the settings and the image as PNG."""
     try:
         proj = project.loads(_bytes(data).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as e:
-        return _ok(error=f"this is not a legoremix project file ({e})")
+    except UnicodeDecodeError:
+        return _ok(error="This file is not a legoremix project: it is not text.")
+    except project.ProjectError as e:
+        return _ok(error=str(e))
     _pipeline.set_image(proj.image)
     _state["mosaic"] = None
     return _ok(settings=proj.settings, width=proj.image.width, height=proj.image.height)
+
+
+def project_file(settings_json: str):
+    """A project file of the current image with ``settings`` exactly as given (not
+    validated): how the page hands back an autosave it could not restore."""
+    proj = project.Project(_pipeline._image, json.loads(settings_json))
+    return _to_js(project.dumps(proj).encode())
 
 
 def image_png():

@@ -1,7 +1,9 @@
 """Command line: ``legoremix IMAGE [options]`` writes a mosaic and its parts list.
 
 Always writes ``DIR/mosaic.png``, ``DIR/parts.csv`` and ``DIR/mosaic.json``; the
-export flags add more files. Errors are one line on stderr with exit status 2.
+export flags add more files. ``--wanted missing|all`` chooses what the BrickLink and
+Rebrickable lists hold: by default only what is missing when you own pieces and something
+is missing, else everything. Errors are one line on stderr with exit status 2.
 """
 from __future__ import annotations
 
@@ -51,6 +53,10 @@ def _parser():
     p.add_argument("--paper", default="a4", choices=("a4", "letter"))
     p.add_argument("--bricklink", nargs="?", const="bricklink.xml", metavar="FILE", help="BrickLink wanted list")
     p.add_argument("--rebrickable", nargs="?", const="rebrickable.csv", metavar="FILE", help="Rebrickable CSV")
+    p.add_argument("--wanted", default=None, choices=("missing", "all"),
+                   help="what the BrickLink and Rebrickable lists hold: only the pieces you are "
+                        "missing, or all pieces used (default: missing if you own pieces and "
+                        "something is missing, else all)")
     p.add_argument("--ldraw", nargs="?", const="mosaic.ldr", metavar="FILE", help="LDraw model")
     p.add_argument("--project", nargs="?", const="mosaic.legoremix", metavar="FILE", help="project file")
     p.add_argument("--list-sets", action="store_true", help="list the known sets and exit")
@@ -132,11 +138,12 @@ def run(argv=None) -> int:
     if args.png and args.png != "mosaic.png":
         target(args.png).write_bytes(export.render_png(mosaic, cell=args.stud_px, grid=args.grid, section=args.section))
         written.append(args.png)
+    only_missing = {"missing": True, "all": False}.get(args.wanted)  # None: the exports' default
     if args.bricklink:
-        target(args.bricklink).write_text(export.bricklink_xml(mosaic))
+        target(args.bricklink).write_text(export.bricklink_xml(mosaic, only_missing))
         written.append(args.bricklink)
     if args.rebrickable:
-        target(args.rebrickable).write_text(export.rebrickable_csv(mosaic))
+        target(args.rebrickable).write_text(export.rebrickable_csv(mosaic, only_missing))
         written.append(args.rebrickable)
     if args.ldraw:
         target(args.ldraw).write_text(export.ldraw(mosaic, section=args.section))

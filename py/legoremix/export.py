@@ -7,6 +7,9 @@ Formats:
   (``INVENTORY``/``ITEM`` with ``ITEMTYPE``, ``ITEMID``, ``COLOR``, ``MINQTY``; no XML
   declaration).
 - Rebrickable: the CSV part list import (``Part,Color,Quantity``, Rebrickable colour ids).
+
+Both shopping lists hold either what the user is missing or everything used; see
+:func:`wanted`.
 - LDraw: the LDraw File Format 1.0.2 (type 1 lines; 1 stud = 20 LDU, 1 plate = 8 LDU,
   -Y is up), one ``0 STEP`` per section.
 """
@@ -26,7 +29,7 @@ BASEPLATE_PART, BASEPLATE_COLOR, BASEPLATE_STUDS = "91405.dat", 0, 16
 
 
 class ExportError(ValueError):
-    pass
+    """An export that cannot be made; the message is a sentence for the user."""
 
 
 # --- PNG ------------------------------------------------------------------------------
@@ -75,10 +78,10 @@ def render_png(mosaic, cell: int = 20, grid: bool = False, section: int = 16,
     ``grid`` draws a light line at every ``section`` studs (the baseplate edges).
     """
     if not 2 <= cell <= 100:
-        raise ExportError("PNG stud size must be 2 to 100 pixels")
+        raise ExportError("The PNG stud size must be 2 to 100 pixels.")
     w, h = mosaic.width, mosaic.height
     if w * h * cell * cell > 100_000_000:
-        raise ExportError("that PNG would exceed 100 megapixels; choose a smaller stud size")
+        raise ExportError("That PNG would be larger than 100 megapixels. Choose a smaller stud size.")
     round_ = PIECES.get(mosaic.piece, PIECES["round-tile"])[2]
     base = hex_to_rgb8(baseplate)
     sprites = [_sprite(hex_to_rgb8(c.hex), base, cell, round_) for c in mosaic.palette]
@@ -109,36 +112,82 @@ def parts(mosaic):
 
 
 def parts_csv(mosaic) -> str:
-    """Parts list: colour name, BrickLink colour id, part number, count (+ hex, stock, missing)."""
+    """Parts list of every colour used: colour name, BrickLink colour id, part number,
+    count, hex, stock (limited mode), missing, owned (unlimited mode)."""
     part = PIECES[mosaic.piece][0]
     missing = mosaic.missing
+    owned = {c.bricklink_id: o for c, o in zip(mosaic.palette, mosaic.owned or ())}
     out = io.StringIO()
     wr = csv.writer(out, lineterminator="\n")
-    wr.writerow(["color_name", "bricklink_color_id", "part", "count", "hex", "stock", "missing"])
+    wr.writerow(["color_name", "bricklink_color_id", "part", "count", "hex", "stock", "missing", "owned"])
     for c, n, s in parts(mosaic):
         wr.writerow([c.name, c.bricklink_id, part, n, c.hex, "" if s is None else s,
-                     missing.get(c.bricklink_id, 0)])
+                     missing.get(c.bricklink_id, 0), owned.get(c.bricklink_id, "")])
     return out.getvalue()
 
 
-def bricklink_xml(mosaic) -> str:
-    """BrickLink wanted-list XML (no XML declaration), one ITEM per colour."""
+# --- shopping lists -------------------------------------------------------------------
+
+def owns_pieces(mosaic) -> bool:
+    """Whether the user has pieces of their own: a mosaic limited to sets, or owned counts."""
+    return mosaic.stock is not None or any(o > 0 for o in mosaic.owned or ())
+
+
+def missing_rows(mosaic):
+    """Rows ``(Color, quantity)`` used beyond what the user has (owned in unlimited mode,
+    stock in limited mode), most first; empty when the pieces cover the mosaic."""
+    have = mosaic.owned if mosaic.owned is not None else mosaic.stock
+    have = have or [0] * len(mosaic.palette)
+    rows = [(c, n - h) for c, n, h in zip(mosaic.palette, mosaic.counts, have) if n > h]
+    return sorted(rows, key=lambda r: (-r[1], r[0].bricklink_id))
+
+
+def wanted(mosaic, only_missing=None):
+    """Rows ``(Color, quantity)`` of a shopping list, most first.
+
+    ``only_missing``: True lists what is missing (see :func:`missing_rows`), False every
+    colour used with its count; None (the default) is True when the user owns pieces
+    (:func:`owns_pieces`) and something is missing, else False. Raises
+    :class:`ExportError` when True is asked for and nothing is missing.
+    """
+    if only_missing is None:
+        only_missing = owns_pieces(mosaic) and bool(missing_rows(mosaic))
+    if not only_missing:
+        return [(c, n) for c, n, _ in parts(mosaic)]
+    rows = missing_rows(mosaic)
+    if not rows:
+        raise ExportError("Nothing is missing: your pieces cover the whole mosaic. "
+                          "Choose “everything” to list every part.")
+    return rows
+
+
+def bricklink_xml(mosaic, only_missing=None) -> str:
+    """BrickLink wanted-list XML (no XML declaration), one ITEM per colour of
+    :func:`wanted`."""
     part = PIECES[mosaic.piece][0]
     items = "".join(
         f"<ITEM><ITEMTYPE>P</ITEMTYPE><ITEMID>{escape(part, quote=False)}</ITEMID>"
         f"<COLOR>{c.bricklink_id}</COLOR><MINQTY>{n}</MINQTY></ITEM>\n"
-        for c, n, _ in parts(mosaic))
+        for c, n in wanted(mosaic, only_missing))
     return f"<INVENTORY>\n{items}</INVENTORY>\n"
 
 
-def rebrickable_csv(mosaic) -> str:
-    """Rebrickable part-list CSV (``Part,Color,Quantity``, Rebrickable colour ids)."""
+def rebrickable_csv(mosaic, only_missing=None) -> str:
+    """Rebrickable part-list CSV (``Part,Color,Quantity``, Rebrickable colour ids) of
+    :func:`wanted`."""
     part = PIECES[mosaic.piece][0]
-    unknown = [c.name for c, _, _ in parts(mosaic) if c.rebrickable_id is None]
+    rows = wanted(mosaic, only_missing)
+    unknown = [c.name for c, _ in rows if c.rebrickable_id is None]
     if unknown:
-        raise ExportError("no Rebrickable colour id known for: " + ", ".join(unknown))
-    lines = ["Part,Color,Quantity"] + [f"{part},{c.rebrickable_id},{n}" for c, n, _ in parts(mosaic)]
+        raise ExportError(f"Rebrickable has no colour id for {_names(unknown)}.")
+    lines = ["Part,Color,Quantity"] + [f"{part},{c.rebrickable_id},{n}" for c, n in rows]
     return "\n".join(lines) + "\n"
+
+
+def _names(names) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # --- LDraw -------------------------------------------------------------------------------
@@ -149,7 +198,7 @@ def ldraw(mosaic, section: int = 16, name: str = "mosaic.ldr") -> str:
     unknown = sorted({mosaic.palette[j].name for row in mosaic.grid for j in row
                       if mosaic.palette[j].ldraw_id is None})
     if unknown:
-        raise ExportError("no LDraw colour code known for: " + ", ".join(unknown))
+        raise ExportError(f"LDraw has no colour code for {_names(unknown)}.")
     w, h = mosaic.width, mosaic.height
     ident = "1 0 0 0 1 0 0 0 1"
     lines = [f"0 legoremix mosaic {w}x{h} ({label})", f"0 Name: {name}",

@@ -15,6 +15,7 @@ neighbouring pixels mixes (averaging sRGB codes darkens edges and textures).
 from __future__ import annotations
 
 import colorsys
+import math
 from dataclasses import dataclass
 
 from . import _array
@@ -84,6 +85,24 @@ def parse_size(text: str) -> tuple[int, int]:
 def check_size(w: int, h: int) -> None:
     if not (1 <= w <= MAX_STUDS and 1 <= h <= MAX_STUDS):
         raise ValueError(f"bad size {w}x{h}: each side must be 1 to {MAX_STUDS} studs")
+
+
+def largest_size(w: int, h: int, studs: int) -> tuple[int, int] | None:
+    """The largest canvas of about the aspect ``w:h`` with at most ``studs`` studs
+    (what a limited inventory can fill); None when not even 1x1 fits."""
+    if studs < 1:
+        return None
+    if w * h <= studs:
+        return w, h
+    scale = math.sqrt(studs / (w * h))
+    bw, bh = max(1, int(w * scale)), max(1, int(h * scale))
+    # grow the side that stays closest to the aspect while it still fits
+    while True:
+        options = [(abs((bw + 1) * h - bh * w), bw + 1, bh), (abs(bw * h - (bh + 1) * w), bw, bh + 1)]
+        options = [o for o in options if o[1] * o[2] <= studs and o[1] <= w and o[2] <= h]
+        if not options:
+            return bw, bh
+        _, bw, bh = min(options)
 
 
 def default_crop(src_w: int, src_h: int, w: int, h: int) -> tuple[int, int, int, int]:

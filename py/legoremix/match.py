@@ -33,7 +33,14 @@ _INF = 1 << 60
 
 
 class InventoryError(ValueError):
-    """The inventory cannot cover the canvas (or pinned studs exceed it)."""
+    """The inventory cannot cover the canvas (or pinned studs exceed it).
+
+    ``details`` carries plain numbers a page can act on (``needed``, ``available``).
+    """
+
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.details = details
 
 
 @dataclass
@@ -67,13 +74,15 @@ def cost_matrix(pixels_sp, palette_sp, metric):
 
 
 def check_feasible(n_pixels: int, stock) -> None:
+    """Raise :class:`InventoryError` when the stock cannot cover ``n_pixels`` studs."""
     if any(s is None for s in stock):
         return
     total = sum(stock)
     if total < n_pixels:
         raise InventoryError(
-            f"the inventory has {total} studs but the canvas needs {n_pixels}: "
-            f"{n_pixels - total} studs are missing (add a set, or make the mosaic smaller)")
+            f"Your pieces cover {total} studs but this size needs {n_pixels}: "
+            f"{n_pixels - total} studs are missing. Make the mosaic smaller, add a set, or use unlimited mode.",
+            needed=n_pixels, available=total)
 
 
 def solve(costs, stock, max_rounds: int | None = None) -> Assignment:

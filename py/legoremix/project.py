@@ -4,31 +4,32 @@ the exact same mosaic.
 A project file is JSON (``.legoremix``)::
 
     {"format": "legoremix-project", "version": 1,
-     "settings": {...},                      # the settings object below
+     "settings": {...},                      # see legoremix.settings
      "image": {"width": W, "height": H, "png": "<base64 PNG, 8-bit RGBA>"}}
 
-The settings object is the one the page, the CLI and :func:`configure` share::
-
-    size [w, h], crop [x, y, w, h] | null, background "#rrggbb",
-    adjustments {hue, saturation, value, brightness, contrast},
-    metric, piece, round_compensation (bool | null), dither, strength, serpentine,
-    sets {set id or number: copies}, custom {BrickLink id: count}, unlimited (bool),
-    pins [[x, y, BrickLink id], ...]   (studs painted by the user)
-
 The image is stored losslessly (PNG, ISO/IEC 15948) so loading gives identical pixels.
+:func:`loads` checks the whole file (format, version, image, every setting) before
+returning anything, so a damaged file or one from a newer version never reaches the
+pipeline half-applied.
 """
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import struct
 import zlib
 from dataclasses import dataclass, field
 
 from . import export, image, pipeline
+from .settings import Settings, SettingsError
 
 FORMAT = "legoremix-project"
 VERSION = 1
+
+
+class ProjectError(ValueError):
+    """A project file that cannot be opened (the message says why, for a person)."""
 
 
 @dataclass
@@ -47,30 +48,24 @@ def pins_to_indices(pins, w: int, h: int) -> dict:
     return out
 
 
-def configure(p: pipeline.Pipeline, settings: dict) -> None:
-    """Set a pipeline's options, palette and pins from a settings object."""
-    s = settings
-    size = tuple(int(v) for v in s.get("size", (48, 48)))
-    adj = {k: float(v) for k, v in (s.get("adjustments") or {}).items()}
+def configure(p: pipeline.Pipeline, settings) -> Settings:
+    """Set a pipeline's options, palette and pins from settings (a :class:`Settings` or
+    its JSON form, validated first: nothing is applied when anything is wrong)."""
+    s = settings if isinstance(settings, Settings) else Settings.from_dict(settings)
+    problem = s.inventory_problem()
+    if problem:
+        raise SettingsError([problem], ["sets"])
+    sets = {k: v for k, v in s.sets.items() if v > 0}
+    custom = {k: v for k, v in s.custom.items() if v > 0}
+    pal, owned = pipeline.build_palette(list(sets), sets, custom, s.unlimited, s.piece)
     p.set_options(
-        size=size, crop=tuple(int(v) for v in s["crop"]) if s.get("crop") else None,
-        background=s.get("background", "#ffffff"), adjustments=image.Adjustments(**adj),
-        metric=s.get("metric", "ciede2000"), piece=s.get("piece", "round-tile"),
-        round_compensation=s.get("round_compensation"), dither=s.get("dither", "none"),
-        strength=float(s.get("strength", 100)), serpentine=bool(s.get("serpentine", True)))
-    sets = {str(k): int(v) for k, v in (s.get("sets") or {}).items() if int(v) > 0}
-    custom = {int(k): int(v) for k, v in (s.get("custom") or {}).items()}
-    pal, owned = pipeline.build_palette(list(sets), sets, custom, bool(s.get("unlimited")), p.options.piece)
+        size=s.size, crop=s.crop, background=s.background, adjustments=s.adjustments,
+        metric=s.metric, piece=s.piece, round_compensation=s.round_compensation, dither=s.dither,
+        strength=float(s.strength), serpentine=s.serpentine)
     if pal != p.palette or owned != p.owned:
         p.set_palette(pal, owned)
-    p.set_pins(pins_to_indices(s.get("pins") or [], size[0], size[1]))
-
-
-def make_mosaic(proj: Project) -> pipeline.Mosaic:
-    p = pipeline.Pipeline()
-    p.set_image(proj.image)
-    configure(p, proj.settings)
-    return p.run()
+    p.set_pins(pins_to_indices(s.pins, s.size[0], s.size[1]))
+    return s
 
 
 def encode_png_rgba(img: image.RGBA) -> bytes:
@@ -81,29 +76,35 @@ def encode_png_rgba(img: image.RGBA) -> bytes:
 
 
 def decode_png_rgba(png: bytes) -> image.RGBA:
-    """Read a PNG written by :func:`encode_png_rgba` (8-bit RGBA, unfiltered rows)."""
+    """Read a PNG written by :func:`encode_png_rgba` (8-bit RGBA, unfiltered rows).
+
+    The pixel count is checked before anything is decompressed, so a crafted file cannot
+    make the app allocate gigabytes.
+    """
     if not png.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise ValueError("the embedded image is not a PNG")
+        raise ValueError("it is not a PNG")
     pos, idat, hdr = 8, [], None
-    while pos < len(png):
+    while pos + 8 <= len(png):
         (n,) = struct.unpack(">I", png[pos:pos + 4])
         tag, body = png[pos + 4:pos + 8], png[pos + 8:pos + 8 + n]
         pos += 12 + n
-        if tag == b"IHDR":
+        if tag == b"IHDR" and len(body) == 13:
             hdr = struct.unpack(">IIBBBBB", body)
         elif tag == b"IDAT":
             idat.append(body)
         elif tag == b"IEND":
             break
     if hdr is None or hdr[2:] != (8, 6, 0, 0, 0):
-        raise ValueError("the embedded image must be an 8-bit RGBA PNG")
+        raise ValueError("it must be an 8-bit RGBA PNG")
     w, h = hdr[0], hdr[1]
-    raw = zlib.decompress(b"".join(idat))
+    if w < 1 or h < 1 or w * h > image.MAX_SOURCE_PIXELS:
+        raise ValueError(f"its size {w} x {h} is not possible")
     stride = w * 4 + 1
+    raw = zlib.decompressobj().decompress(b"".join(idat), stride * h + 1)
     if len(raw) != stride * h:
-        raise ValueError("the embedded image is truncated")
+        raise ValueError("it is truncated")
     if any(raw[y * stride] != 0 for y in range(h)):
-        raise ValueError("the embedded image uses PNG filters this reader does not support")
+        raise ValueError("it uses PNG filters this reader does not support")
     return image.RGBA(w, h, b"".join(raw[y * stride + 1:(y + 1) * stride] for y in range(h)))
 
 
@@ -113,17 +114,46 @@ def dumps(proj: Project) -> str:
                        "image": {"width": proj.image.width, "height": proj.image.height, "png": png}})
 
 
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
 def loads(text: str) -> Project:
+    """Read a project file; raises :class:`ProjectError` with a message for a person."""
     try:
         d = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ValueError(f"not JSON: {e}") from None
+    except (json.JSONDecodeError, RecursionError, TypeError):
+        raise ProjectError("This file is not a legoremix project: it could not be read.") from None
     if not isinstance(d, dict) or d.get("format") != FORMAT:
-        raise ValueError("not a legoremix project file")
-    if int(d.get("version", 0)) > VERSION:
-        raise ValueError(f"project version {d['version']} is newer than this app understands")
+        raise ProjectError("This file is not a legoremix project.")
+    version = d.get("version")
+    if not _is_int(version) or version < 1:
+        raise ProjectError("This project file has no valid version number; it may be damaged.")
+    if version > VERSION:
+        raise ProjectError(f"This project was saved by a newer version of legoremix (format {version}; this "
+                           f"copy reads format {VERSION}). Reload the page to update it, then open the project "
+                           "again.")
+    img = _image(d.get("image"))
     try:
-        img = decode_png_rgba(base64.b64decode(d["image"]["png"]))
-    except (KeyError, TypeError, ValueError, zlib.error) as e:  # binascii.Error is a ValueError
-        raise ValueError(f"the project's image is damaged ({e})") from None
-    return Project(img, d.get("settings") or {})
+        settings = Settings.from_dict(d.get("settings") if d.get("settings") is not None else {})
+    except SettingsError as e:
+        raise ProjectError("This project cannot be opened: " + " ".join(e.problems)) from None
+    if settings.crop:
+        try:
+            image.check_crop(settings.crop, img.width, img.height)
+        except ValueError:
+            raise ProjectError("This project cannot be opened: its crop box lies outside its photo.") from None
+    return Project(img, settings.to_dict())
+
+
+def _image(d) -> image.RGBA:
+    damaged = "The photo inside this project file is damaged"
+    if not isinstance(d, dict) or not isinstance(d.get("png"), str):
+        raise ProjectError(damaged + ".")
+    try:
+        img = decode_png_rgba(base64.b64decode(d["png"], validate=True))
+    except (ValueError, binascii.Error, zlib.error, struct.error) as e:
+        raise ProjectError(f"{damaged} ({e}).") from None
+    if (d.get("width"), d.get("height")) != (img.width, img.height):
+        raise ProjectError(damaged + ": its size does not match.")
+    return img

@@ -1,0 +1,263 @@
+"""The settings object: every choice a user makes about one mosaic, in one place.
+
+The page, the CLI, project files and the autosave all speak this format (a JSON object;
+:meth:`Settings.to_dict` / :meth:`Settings.from_dict`)::
+
+    size [w, h], crop [x, y, w, h] | null, background "#rrggbb",
+    adjustments {hue, saturation, value, brightness, contrast},
+    metric, piece, round_compensation (bool | null), dither, strength, serpentine,
+    sets {set id: copies}, custom {BrickLink id: count}, unlimited (bool),
+    pins [[x, y, BrickLink id], ...]   (studs painted by the user)
+
+:meth:`Settings.from_dict` checks the *whole* object before anything is applied and
+reports every problem in sentences for a person (:class:`SettingsError`), so a damaged
+project, an autosave written by a newer version, or a typo in the CLI never leaves the
+app half-configured. Keys it does not know are ignored (a newer version may add some).
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import asdict, dataclass, field
+
+from . import color, dither as dither_mod, image, palettes
+
+#: Most copies of one set (a sanity bound: 50 copies of the World Map is 1.5 m wide).
+MAX_COPIES = 50
+#: Most loose pieces of one colour.
+MAX_CUSTOM = 1_000_000
+#: Ranges of the tonal adjustments (see :class:`legoremix.image.Adjustments`).
+ADJUSTMENT_RANGES = {"hue": (-180, 180), "saturation": (-100, 100), "value": (-100, 100),
+                     "brightness": (-100, 100), "contrast": (-100, 100)}
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used; ``problems`` lists each one as a sentence and
+    ``fields`` names the setting each one is about."""
+
+    def __init__(self, problems: list, fields: list):
+        self.problems = problems
+        self.fields = fields
+        super().__init__(" ".join(problems))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of one mosaic, validated (build it with :meth:`from_dict`)."""
+
+    size: tuple = (48, 48)
+    crop: tuple | None = None
+    background: str = "#ffffff"
+    adjustments: image.Adjustments = image.Adjustments()
+    metric: str = "ciede2000"
+    piece: str = "round-tile"
+    round_compensation: bool | None = None
+    dither: str = "none"
+    strength: float = 100
+    serpentine: bool = True
+    sets: dict = field(default_factory=lambda: {"warhol_marilyn_monroe": 1})
+    custom: dict = field(default_factory=dict)
+    unlimited: bool = False
+    pins: tuple = ()
+
+    def to_dict(self) -> dict:
+        """The JSON form (lists, string keys) that :meth:`from_dict` reads back."""
+        d = asdict(self)
+        d["size"] = list(self.size)
+        d["crop"] = list(self.crop) if self.crop else None
+        d["custom"] = {str(k): v for k, v in self.custom.items()}
+        d["pins"] = [list(p) for p in self.pins]
+        return d
+
+    @classmethod
+    def from_dict(cls, d) -> "Settings":
+        """Validated settings from the JSON form; missing keys take their defaults.
+
+        Raises :class:`SettingsError` listing every problem found.
+        """
+        if not isinstance(d, dict):
+            raise SettingsError(["The settings are not in the expected form."], ["settings"])
+        c = _Checker(d)
+        s = cls(
+            size=c.size(), crop=c.crop(), background=c.hex("background", "background colour"),
+            adjustments=c.adjustments(), metric=c.choice("metric", color.METRICS, "colour difference"),
+            piece=c.choice("piece", palettes.PIECES, "piece"),
+            round_compensation=c.optional_bool("round_compensation"),
+            dither=c.choice("dither", dither_mod.DITHERS, "dithering"),
+            strength=c.number("strength", 0, 100, "dithering strength"),
+            serpentine=c.bool("serpentine"), sets=c.sets(), custom=c.custom(),
+            unlimited=c.bool("unlimited"), pins=c.pins())
+        if c.problems:
+            raise SettingsError(c.problems, c.fields)
+        return s
+
+    def inventory_problem(self) -> str | None:
+        """Why there is nothing to build with, if so (no sets, no pieces, not unlimited)."""
+        if self.unlimited or any(self.sets.values()) or any(self.custom.values()):
+            return None
+        return "Choose at least one set you own, add some pieces, or use unlimited mode."
+
+
+_DEFAULT = Settings()
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+
+
+class _Checker:
+    """Reads one settings dict field by field, collecting problems instead of stopping
+    at the first (a person fixes them all at once)."""
+
+    def __init__(self, d: dict):
+        self.d = d
+        self.problems: list = []
+        self.fields: list = []
+
+    def bad(self, key: str, message: str):
+        self.problems.append(message)
+        self.fields.append(key)
+        return getattr(_DEFAULT, key)
+
+    def get(self, key):
+        v = self.d.get(key)
+        return getattr(_DEFAULT, key) if v is None and key != "crop" else v
+
+    def size(self):
+        v = self.get("size")
+        if not (isinstance(v, (list, tuple)) and len(v) == 2 and all(_is_int(x) for x in v)):
+            return self.bad("size", "The size must be two whole numbers of studs (width and height).")
+        w, h = (int(x) for x in v)
+        lim = image.MAX_STUDS
+        if not (1 <= w <= lim and 1 <= h <= lim):
+            return self.bad("size", f"The size {w} x {h} is not possible: width and height must each be "
+                                    f"1 to {lim} studs.")
+        return (w, h)
+
+    def crop(self):
+        v = self.d.get("crop")
+        if v is None:
+            return None
+        if not (isinstance(v, (list, tuple)) and len(v) == 4 and all(_is_int(x) for x in v)
+                and v[0] >= 0 and v[1] >= 0 and v[2] > 0 and v[3] > 0):
+            return self.bad("crop", "The crop box must be four whole numbers: left, top, width and height "
+                                    "in pixels.")
+        return tuple(int(x) for x in v)
+
+    def hex(self, key, label):
+        v = self.get(key)
+        try:
+            color.hex_to_rgb8(v)
+        except (ValueError, TypeError, AttributeError):
+            return self.bad(key, f"The {label} must be a colour like #ffffff.")
+        return v.lower()
+
+    def adjustments(self):
+        v = self.get("adjustments")
+        if isinstance(v, image.Adjustments):
+            v = asdict(v)
+        if not isinstance(v, dict):
+            return self.bad("adjustments", "The adjustments are not in the expected form.")
+        out = {}
+        for k, x in v.items():
+            if k not in ADJUSTMENT_RANGES:
+                continue  # an adjustment a newer version added: ignored
+            lo, hi = ADJUSTMENT_RANGES[k]
+            if not _is_number(x) or not lo <= x <= hi:
+                self.bad("adjustments", f"The {k} adjustment must be a number from {lo} to {hi}.")
+                continue
+            out[k] = x
+        return image.Adjustments(**out)
+
+    def choice(self, key, choices, label):
+        v = self.get(key)
+        if v not in choices:
+            names = ", ".join(choices)
+            return self.bad(key, f"The {label} “{v}” is not known to this version of legoremix "
+                                 f"(it knows {names}).")
+        return v
+
+    def bool(self, key):
+        v = self.get(key)
+        if not isinstance(v, bool):
+            return self.bad(key, f"The setting “{key}” must be true or false.")
+        return v
+
+    def optional_bool(self, key):
+        v = self.d.get(key)
+        if v is not None and not isinstance(v, bool):
+            return self.bad(key, f"The setting “{key}” must be true, false or empty.")
+        return v
+
+    def number(self, key, lo, hi, label):
+        v = self.get(key)
+        if not _is_number(v) or not lo <= v <= hi:
+            return self.bad(key, f"The {label} must be a number from {lo} to {hi}.")
+        return v
+
+    def sets(self):
+        v = self.get("sets")
+        if not isinstance(v, dict):
+            return self.bad("sets", "The list of sets is not in the expected form.")
+        out = {}
+        for key, copies in v.items():
+            try:
+                s = palettes.find_set(str(key))
+            except ValueError:
+                self.bad("sets", f"The set “{key}” is not known to this version of legoremix; the project "
+                                 "may come from a newer version.")
+                continue
+            if not _is_int(copies) or not 0 <= copies <= MAX_COPIES:
+                self.bad("sets", f"The number of copies of {s.name} must be a whole number from 0 to "
+                                 f"{MAX_COPIES}.")
+                continue
+            out[s.id] = out.get(s.id, 0) + int(copies)
+        return out
+
+    def custom(self):
+        v = self.get("custom")
+        if not isinstance(v, dict):
+            return self.bad("custom", "The list of extra pieces is not in the expected form.")
+        out = {}
+        known = palettes.colors()
+        for key, n in v.items():
+            try:
+                bl = int(key)
+            except (TypeError, ValueError):
+                bl = None
+            if bl not in known:
+                self.bad("custom", f"The colour “{key}” is not a BrickLink colour id this version knows.")
+                continue
+            if not _is_int(n) or not 0 <= n <= MAX_CUSTOM:
+                self.bad("custom", f"The number of extra {known[bl].name} pieces must be a whole number "
+                                   f"from 0 to {MAX_CUSTOM}.")
+                continue
+            out[bl] = out.get(bl, 0) + int(n)
+        return out
+
+    def pins(self):
+        v = self.get("pins")
+        if not isinstance(v, (list, tuple)):
+            return self.bad("pins", "The painted studs are not in the expected form.")
+        known = palettes.colors()
+        out = {}
+        for p in v:
+            if not (isinstance(p, (list, tuple)) and len(p) == 3 and all(_is_int(x) for x in p)):
+                return self.bad("pins", "A painted stud is not in the expected form [x, y, colour id].")
+            x, y, bl = (int(q) for q in p)
+            if bl not in known:
+                return self.bad("pins", f"A painted stud uses the colour id {bl}, which this version does "
+                                        "not know.")
+            if x < 0 or y < 0:
+                return self.bad("pins", "A painted stud lies outside the mosaic.")
+            out[(x, y)] = bl  # the last paint of a stud wins
+        return tuple((x, y, bl) for (x, y), bl in out.items())
+
+
+def defaults() -> dict:
+    """The default settings in JSON form (the page starts from these)."""
+    return _DEFAULT.to_dict()
