@@ -5,7 +5,7 @@ import time
 import pytest
 from pypdf import PdfReader
 
-from legoremix import instructions, pipeline
+from legoremix import instructions, palettes, pipeline
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +82,130 @@ def test_render_a_page_as_artifact(wide, artifacts, tmp_path):
                    check=True)
     out = sorted(artifacts.glob("instructions-page*.png"))
     assert out and out[0].stat().st_size > 10_000
+
+
+# -- many colours: the parts list flows onto more columns and pages, symbols get two characters --
+
+CONFUSABLE = set("0OQ1Il")
+
+
+def synthetic(colours, piece, size=(96, 96)):
+    """A mosaic that uses every colour in ``colours``: a diagonal cycle, so each section
+    holds many colours and the counts differ a little (a stable symbol order)."""
+    w, h = size
+    n = len(colours)
+    grid = [[(x + 3 * y + (x * y) % 5) % n for x in range(w)] for y in range(h)]
+    counts = [0] * n
+    for row in grid:
+        for j in row:
+            counts[j] += 1
+    assert all(counts)
+    return pipeline.Mosaic(w, h, grid, list(colours), counts, None, None, [], 0.0, piece)
+
+
+@pytest.fixture(scope="module")
+def many(photos):
+    """name -> (mosaic, section): real and synthetic mosaics with 20 or more colours."""
+    return {
+        "unlimited-48": (pipeline.make_mosaic(photos["astronaut.png"], unlimited=True, size=(48, 48)), 16),
+        "two-sets-96x48": (pipeline.make_mosaic(photos["astronaut.png"], sets=["31197", "31198"], size=(96, 48)), 16),
+        "more-sets-96x48": (pipeline.make_mosaic(photos["astronaut.png"], sets=["21226", "31199"], size=(96, 48)), 16),
+        "round-tile-family": (synthetic(palettes.unlimited_palette("round-tile").colors, "round-tile"), 16),
+        "all-88-colours": (synthetic(list(palettes.colors().values()), "square-tile"), 32),
+    }
+
+
+def page_texts(data):
+    reader = PdfReader(io.BytesIO(data))
+    return reader, [p.extract_text() for p in reader.pages]
+
+
+@pytest.mark.parametrize("name", ["unlimited-48", "two-sets-96x48", "more-sets-96x48", "round-tile-family",
+                                  "all-88-colours"])
+def test_many_colours_print_with_every_colour_listed(many, name):
+    m, section = many[name]
+    used = [j for j, n in enumerate(m.counts) if n]
+    assert len(used) >= 20  # past the old limit of the parts list
+    t0 = time.perf_counter()
+    data = instructions.pdf(m, section=section)
+    elapsed = time.perf_counter() - t0
+    assert len(data) <= 2_000_000 and elapsed < 20
+    reader, texts = page_texts(data)
+    pages = instructions.layout(m, section=section)
+    assert len(reader.pages) == len(pages)
+    assert [p.kind for p in pages].count("overview") == 1
+    total = len(pages)
+    for no, text in enumerate(texts, 1):
+        assert f"Page {no} of {total}" in text
+    assert f"Page {total} of {total}" in texts[-1]
+    # the whole-mosaic parts list (cover and its continuation pages) names every colour with its count
+    parts = "\n".join(t for p, t in zip(pages, texts) if p.kind in ("cover", "cover-continued"))
+    for j in used:
+        c = m.palette[j]
+        assert f"{c.name} ({c.bricklink_id})" in parts
+    assert sorted(j for p in pages if p.kind.startswith("cover") for j, _ in p.rows) == sorted(used)
+    # each section's lists (page and continuations) hold exactly its colours and counts
+    for n, sx, sy, sw, sh in instructions.sections(m.width, m.height, section):
+        listed = [r for p in pages if p.section and p.section[0] == n for r in p.rows]
+        want = {}
+        for y in range(sy, sy + sh):
+            for j in m.grid[y][sx:sx + sw]:
+                want[j] = want.get(j, 0) + 1
+        assert dict(listed) == want and len(listed) == len(want)
+    assert not any("/Image" in str(p.get("/Resources", {}).get("/XObject", {})) for p in reader.pages)
+
+
+def test_symbols_are_unique_and_readable(many):
+    m, _ = many["all-88-colours"]
+    sym = instructions.symbols(m)
+    assert len(sym) == 88 and len(set(sym.values())) == 88
+    by_use = sorted(sym, key=lambda j: (-m.counts[j], m.palette[j].bricklink_id))
+    # the most used colours keep the single-character alphabet, in its order
+    assert [sym[j] for j in by_use[:55]] == list(instructions.SYMBOLS)
+    for j in by_use[55:]:
+        s = sym[j]
+        assert len(s) == 2 and not CONFUSABLE & set(s) and s[0].isupper() and s[1].isdigit()
+
+
+def test_continuation_pages_have_headings(many):
+    m, section = many["all-88-colours"]
+    pages = instructions.layout(m, section=section)
+    reader, texts = page_texts(instructions.pdf(m, section=section))
+    kinds = [p.kind for p in pages]
+    assert kinds[0] == "cover" and "cover-continued" in kinds and kinds.count("section") == 9
+    first_cont = kinds.index("section-continued")
+    assert pages[first_cont - 1].kind == "section" and pages[first_cont].section == pages[first_cont - 1].section
+    assert "Section 1 (continued)" in texts[first_cont]
+    assert "Parts list (continued)" in texts[kinds.index("cover-continued")]
+    # the section page prints two-character symbols on its studs
+    sym = instructions.symbols(m)
+    pairs = {sym[j] for j, _ in pages[first_cont - 1].rows + pages[first_cont].rows if len(sym[j]) == 2}
+    assert pairs and all(s in texts[first_cont - 1] for s in pairs)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("round_", [False, True])
+def test_every_symbol_fits_its_stud(paper, round_):
+    from fpdf import FPDF
+    pdf = FPDF(unit="mm")
+    studs = [instructions.LIST_STUD] + [instructions.section_cell(paper, s) for s in (8, 16, 32)]
+    for stud in studs:
+        for s in instructions.ALL_SYMBOLS:
+            pt = instructions.symbol_font(pdf, s, stud, round_)
+            pdf.set_font("helvetica", "B", pt)
+            width, cap = pdf.get_string_width(s), pt * 25.4 / 72 * 0.72
+            assert width <= instructions.SYMBOL_FILL * stud + 1e-6
+            assert cap <= 0.6 * stud  # well inside the stud vertically
+            if round_:  # the corners of the text stay on the round piece (drawn 0.88 of the stud)
+                assert (width ** 2 + cap ** 2) ** 0.5 <= 0.88 * stud
+    # single characters keep their usual size (existing PDFs look the same)
+    for s in instructions.SYMBOLS:
+        assert instructions.symbol_font(pdf, s, 10.0, round_) == pytest.approx(17.0)
+
+
+def test_error_messages_are_sentences(wide):
+    for kwargs in ({"section": 12}, {"paper": "a3"}):
+        with pytest.raises(ValueError) as err:
+            instructions.pdf(wide, **kwargs)
+        msg = str(err.value)
+        assert msg[0].isupper() and msg.endswith("."), msg

@@ -2,25 +2,60 @@
 then one page per section.
 
 Everything is drawn as vector shapes and text (no raster pages), so the file stays small
-and sharp at any zoom. Each colour gets a *symbol* (1-9, then A-Z) printed on every
-stud in black or white ink, whichever contrasts more with the colour (WCAG 2 relative
-luminance), so the pages can be read without colour vision or on a black-and-white
-printer. Build order: sections left to right, top to bottom, as numbered on the
-overview.
+and sharp at any zoom. Each colour gets a *symbol* (1-9, then letters; beyond those, a
+capital letter and a digit such as "A2") printed on every stud in black or white ink,
+whichever contrasts more with the colour (WCAG 2 relative luminance), so the pages can be
+read without colour vision or on a black-and-white printer. Build order: sections left to
+right, top to bottom, as numbered on the overview.
+
+The pages are planned first (:func:`layout`): a parts list that does not fit its page
+flows onto continuation pages, and the footer's "Page X of N" is known before drawing.
 
 fpdf2 documentation: https://py-pdf.github.io/fpdf2/ (shapes, text, page formats).
 """
 from __future__ import annotations
 
 import datetime
+import math
+from typing import NamedTuple
 
 from .color import SRGB8_TO_LINEAR, hex_to_rgb8
 from .palettes import PIECES
 
 PAPER = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 MARGIN = 12.0  # mm: safe for home printers
+#: Single-character symbols, most used colour first (order fixed: printed PDFs keep their meaning).
 SYMBOLS = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabdefghijkmnpqrtuvwxyz"
+#: Then a capital letter and a digit ("A2"): no 0/O/Q or 1/I/l, and the letter-digit
+#: pattern keeps them apart from each other and from the single characters.
+PAIR_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+PAIR_DIGITS = "23456789"
+ALL_SYMBOLS = tuple(SYMBOLS) + tuple(a + d for a in PAIR_LETTERS for d in PAIR_DIGITS)
+SYMBOL_FILL = 0.85  # a symbol is at most this fraction of its stud's width
+ROUND_FILL = 0.84  # on round pieces (drawn 0.88 wide), its diagonal too: it stays on the piece
+CAP_HEIGHT = 0.718  # Helvetica capital height, in em
+PT_MM = 25.4 / 72
 STUD_MM = 8.0
+
+# parts list geometry (mm)
+ROW = 6.0
+LIST_STUD = 5.0
+NAME_X, COUNT_X, STOCK_X = 7.0, 45.0, 57.0
+COL_W, COL_W_STOCK = 61.5, 70.0
+# section pages (mm)
+SECTION_TOP = MARGIN + 26
+RULER = 6.0
+CONTINUED_TOP = MARGIN + 16  # parts list on a continuation page
+
+
+class Page(NamedTuple):
+    """One planned page. ``kind``: cover, cover-continued, overview, section or
+    section-continued; ``section``: ``(number, x0, y0, w, h)`` or None; ``rows``: the
+    ``(palette index, count)`` pairs of the parts list printed on this page."""
+
+    kind: str
+    section: tuple | None
+    rows: tuple
 
 
 def luminance(hex_: str) -> float:
@@ -39,9 +74,22 @@ def symbols(mosaic) -> dict:
     """Palette index -> symbol, most used colour first; the same on every page."""
     order = sorted(range(len(mosaic.palette)), key=lambda j: (-mosaic.counts[j], mosaic.palette[j].bricklink_id))
     used = [j for j in order if mosaic.counts[j] > 0]
-    if len(used) > len(SYMBOLS):
-        raise ValueError(f"at most {len(SYMBOLS)} colours can be printed with symbols")
-    return {j: SYMBOLS[i] for i, j in enumerate(used)}
+    if len(used) > len(ALL_SYMBOLS):
+        raise ValueError(f"At most {len(ALL_SYMBOLS)} colours can be printed with symbols.")
+    return {j: ALL_SYMBOLS[i] for i, j in enumerate(used)}
+
+
+def symbol_font(pdf, text: str, stud: float, round_: bool = False) -> float:
+    """Bold Helvetica size (pt) for ``text`` on a stud ``stud`` mm wide: the usual size for
+    the stud, shrunk so that two-character symbols stay inside it (SYMBOL_FILL wide; on
+    round pieces also ROUND_FILL across the diagonal, so the corners stay on the circle)."""
+    size = stud * 1.7
+    pdf.set_font("helvetica", "B", size)
+    width = pdf.get_string_width(text)
+    fit = SYMBOL_FILL * stud / width
+    if round_:
+        fit = min(fit, ROUND_FILL * stud / math.hypot(width, CAP_HEIGHT * size * PT_MM))
+    return size * min(1.0, fit)
 
 
 def sections(width: int, height: int, size: int):
@@ -53,26 +101,97 @@ def sections(width: int, height: int, size: int):
     return out
 
 
+def section_cell(paper: str, section: int) -> float:
+    """Stud size (mm) on section pages: the grid fills the page above its parts list."""
+    w, h = PAPER[paper]
+    return min((w - 2 * MARGIN - RULER) / section, (h - SECTION_TOP - MARGIN - 50) / section)
+
+
+def check_options(section: int, paper: str):
+    """Reject a section size or paper the instructions cannot be laid out for."""
+    if section not in (8, 16, 32):
+        raise ValueError("The section size must be 8, 16 or 32 studs.")
+    if paper not in PAPER:
+        names = " or ".join(f'"{p}"' for p in PAPER)
+        raise ValueError(f"The paper must be {names}.")
+
+
 class _Doc:
     def __init__(self, mosaic, section, paper, title):
-        from fpdf import FPDF  # optional dependency: only needed for PDFs
-        if section not in (8, 16, 32):
-            raise ValueError("section size must be 8, 16 or 32 studs")
-        if paper not in PAPER:
-            raise ValueError(f"paper must be one of {', '.join(PAPER)}")
+        check_options(section, paper)
         self.m = mosaic
         self.section = section
         self.paper = paper
+        self.W, self.H = PAPER[paper]  # portrait: every page with a parts list
         self.title = title
         self.sym = symbols(mosaic)
+        self.rank = {j: i for i, j in enumerate(self.sym)}
         self.round = PIECES.get(mosaic.piece, PIECES["round-tile"])[2]
-        self.pdf = FPDF(unit="mm", format=PAPER[paper])
-        self.pdf.set_auto_page_break(False)
-        self.pdf.set_margins(MARGIN, MARGIN, MARGIN)
-        self.pdf.set_creator("legoremix")
-        self.pdf.set_title(title)
         self.sections = sections(mosaic.width, mosaic.height, section)
-        self.total_pages = 2 + len(self.sections)
+        self.pages = self.layout()
+        self._fonts = {}  # (symbol, stud) -> (pt, width): measured once
+
+    # -- layout --------------------------------------------------------------------------
+    def layout(self) -> list:
+        """Every page in order; parts lists that do not fit continue on the next pages."""
+        m = self.m
+        pages = self.flow("cover", None, self.rows(m.counts), self.cover_preview()[3], m.stock is not None)
+        pages.append(Page("overview", None, ()))
+        list_top = self.section_grid()[3]
+        for sec in self.sections:
+            pages += self.flow("section", sec, self.rows(self.section_counts(sec)), list_top, False)
+        return pages
+
+    def flow(self, kind, sec, rows, top, stock) -> list:
+        """A page of ``kind`` with the rows that fit below ``top``, then continuation pages."""
+        pages = [Page(kind, sec, rows[:self.capacity(top, stock)])]
+        rows = rows[len(pages[0].rows):]
+        while rows:
+            n = self.capacity(CONTINUED_TOP, stock)
+            pages.append(Page(kind + "-continued", sec, rows[:n]))
+            rows = rows[n:]
+        return pages
+
+    def rows(self, counts) -> tuple:
+        """``(palette index, count)`` of the colours used, in symbol order."""
+        return tuple(sorted(((j, n) for j, n in enumerate(counts) if n > 0), key=lambda t: self.rank[t[0]]))
+
+    def section_counts(self, sec) -> list:
+        """Studs per palette colour in one section."""
+        _, sx, sy, sw, sh = sec
+        counts = [0] * len(self.m.palette)
+        for y in range(sy, sy + sh):
+            for j in self.m.grid[y][sx:sx + sw]:
+                counts[j] += 1
+        return counts
+
+    def table_shape(self, top, stock):
+        """Columns and rows per column of a parts list from ``top`` down to the footer."""
+        cols = max(1, int((self.W - 2 * MARGIN) // (COL_W_STOCK if stock else COL_W)))
+        per_col = max(1, int((self.H - MARGIN - 4 - top - ROW) // ROW))
+        return cols, per_col
+
+    def capacity(self, top, stock) -> int:
+        """How many colours a parts list starting at ``top`` can hold."""
+        cols, per_col = self.table_shape(top, stock)
+        return cols * per_col
+
+    def cover_preview(self):
+        """Cell size and top-left corner of the cover's mosaic picture, and the top of its parts list."""
+        m = self.m
+        box_w = self.W - 2 * MARGIN
+        box_h = (self.H - 2 * MARGIN) * 0.45
+        cell = min(box_w / m.width, box_h / m.height)
+        x0 = MARGIN + (box_w - cell * m.width) / 2
+        y0 = MARGIN + 24
+        return cell, x0, y0, y0 + cell * m.height + 12
+
+    def section_grid(self):
+        """Cell size and top-left corner of a section page's grid, and the top of its parts list."""
+        cell = section_cell(self.paper, self.section)
+        x0 = MARGIN + RULER + (self.W - 2 * MARGIN - RULER - cell * self.section) / 2
+        y0 = SECTION_TOP + RULER
+        return cell, x0, y0, y0 + self.section * cell + 9
 
     # -- primitives ----------------------------------------------------------------------
     def stud(self, x, y, size, j, symbol=False):
@@ -85,11 +204,20 @@ class _Doc:
         else:
             pdf.rect(x + inset, y + inset, size - 2 * inset, size - 2 * inset, style="F")
         if symbol:
-            pdf.set_text_color(*ink(hex_))
-            pdf.set_font("helvetica", "B", max(4.0, size * 1.7))
             s = self.sym[j]
-            w = pdf.get_string_width(s)
-            pdf.text(x + (size - w) / 2, y + size * 0.5 + size * 0.21, s)
+            pt, w = self.symbol_metrics(s, size)
+            pdf.set_font("helvetica", "B", pt)
+            pdf.set_text_color(*ink(hex_))
+            pdf.text(x + (size - w) / 2, y + size / 2 + CAP_HEIGHT * pt * PT_MM / 2, s)
+
+    def symbol_metrics(self, s, stud):
+        """Font size and text width of symbol ``s`` on a stud (cached: drawn thousands of times)."""
+        key = (s, stud)
+        if key not in self._fonts:
+            pt = symbol_font(self.pdf, s, stud, self.round)
+            self.pdf.set_font("helvetica", "B", pt)
+            self._fonts[key] = (pt, self.pdf.get_string_width(s))
+        return self._fonts[key]
 
     def studs(self, x0, y0, cell, x_from, y_from, w, h, symbol=False):
         """Studs on a background: light on section pages (black studs must stay visible
@@ -107,7 +235,7 @@ class _Doc:
         pdf.set_text_color(90, 90, 90)
         pdf.set_font("helvetica", "", 8)
         pdf.text(MARGIN, pdf.h - MARGIN / 2, f"{self.title} - made with legoremix (not affiliated with the LEGO Group)")
-        label = f"Page {page_no} of {self.total_pages}"
+        label = f"Page {page_no} of {len(self.pages)}"
         pdf.text(pdf.w - MARGIN - pdf.get_string_width(label), pdf.h - MARGIN / 2, label)
 
     def heading(self, text, size=16):
@@ -116,41 +244,54 @@ class _Doc:
         pdf.set_font("helvetica", "B", size)
         pdf.text(MARGIN, MARGIN + size * 0.35, text)
 
-    def parts_table(self, x, y, max_y, counts, stock=None):
-        """Swatch + symbol, colour, BrickLink id, count (and stock); several columns if needed."""
+    def note(self, text):
+        """The line of explanation under a page's heading."""
         pdf = self.pdf
-        rows = sorted(((j, n) for j, n in enumerate(counts) if n > 0), key=lambda t: SYMBOLS.index(self.sym[t[0]]))
-        line = 6.0
-        col_w = 90.0 if stock is not None else 80.0
-        cols = max(1, int((pdf.w - 2 * MARGIN) // col_w))
-        per_col = max(1, int((max_y - y - line) // line))
+        pdf.set_font("helvetica", "", 9)
+        pdf.set_text_color(40, 40, 40)
+        pdf.text(MARGIN, MARGIN + 11, text)
+
+    def parts_table(self, top, rows, stock=None):
+        """Swatch + symbol, colour, BrickLink id, count (and stock), column by column;
+        ``rows`` were planned by :meth:`layout` to fit between ``top`` and the footer."""
+        pdf = self.pdf
+        cols, per_col = self.table_shape(top, stock is not None)
+        col_w = COL_W_STOCK if stock is not None else COL_W
         pdf.set_font("helvetica", "B", 8)
         pdf.set_text_color(0, 0, 0)
         for c in range(min(cols, -(-len(rows) // per_col))):
-            cx = x + c * col_w
-            pdf.text(cx + 7, y + 4, "Colour (BrickLink id)")
-            pdf.text(cx + 58, y + 4, "Count")
+            cx = MARGIN + c * col_w
+            pdf.text(cx + NAME_X, top + 4, "Colour (BrickLink id)")
+            pdf.text(cx + COUNT_X, top + 4, "Count")
             if stock is not None:
-                pdf.text(cx + 72, y + 4, "Stock")
+                pdf.text(cx + STOCK_X, top + 4, "Stock")
         for i, (j, n) in enumerate(rows):
             c, r = divmod(i, per_col)
-            if c >= cols:
-                raise ValueError("too many colours for the parts list")
-            cx, cy = x + c * col_w, y + line * (r + 1)
-            self.stud(cx, cy, 5.0, j, symbol=True)
+            cx, cy = MARGIN + c * col_w, top + ROW * (r + 1)
+            self.stud(cx, cy, LIST_STUD, j, symbol=True)
             col = self.m.palette[j]
             pdf.set_text_color(0, 0, 0)
             pdf.set_font("helvetica", "", 8.5)
-            pdf.text(cx + 7, cy + 3.7, f"{col.name} ({col.bricklink_id})"[:32])
+            pdf.text(cx + NAME_X, cy + 3.7, f"{col.name} ({col.bricklink_id})"[:32])
             pdf.set_font("helvetica", "B", 8.5)
-            pdf.text(cx + 58, cy + 3.7, str(n))
+            pdf.text(cx + COUNT_X, cy + 3.7, str(n))
             if stock is not None:
                 pdf.set_font("helvetica", "", 8.5)
-                pdf.text(cx + 72, cy + 3.7, str(stock[j]))
-        return y + line * (min(len(rows), per_col) + 1)
+                pdf.text(cx + STOCK_X, cy + 3.7, str(stock[j]))
+
+    def locator(self, sx, sy, sw, sh):
+        """A small map in the top right corner: where this section sits in the mosaic."""
+        pdf, m = self.pdf, self.m
+        mini = 22.0 / max(m.width, m.height)
+        mx, my = pdf.w - MARGIN - m.width * mini, MARGIN - 2
+        pdf.set_draw_color(120, 120, 120)
+        pdf.set_line_width(0.2)
+        pdf.rect(mx, my, m.width * mini, m.height * mini, style="D")
+        pdf.set_fill_color(29, 78, 216)
+        pdf.rect(mx + sx * mini, my + sy * mini, sw * mini, sh * mini, style="F")
 
     # -- pages -------------------------------------------------------------------------
-    def cover(self):
+    def cover(self, page):
         pdf, m = self.pdf, self.m
         pdf.add_page(orientation="P")
         self.heading(self.title, 20)
@@ -163,27 +304,25 @@ class _Doc:
         pdf.text(MARGIN, MARGIN + 14, info)
         pdf.text(MARGIN, MARGIN + 19, f"Mean colour difference {m.mean_delta_e:.2f} (CIEDE2000). "
                                       f"Made {datetime.date.today().isoformat()}.")
-        box_w = pdf.w - 2 * MARGIN
-        box_h = (pdf.h - 2 * MARGIN) * 0.45
-        cell = min(box_w / m.width, box_h / m.height)
-        x0 = MARGIN + (box_w - cell * m.width) / 2
-        y0 = MARGIN + 24
+        cell, x0, y0, top = self.cover_preview()
         self.studs(x0, y0, cell, 0, 0, m.width, m.height)
-        y = y0 + cell * m.height + 6
         pdf.set_font("helvetica", "B", 12)
         pdf.set_text_color(0, 0, 0)
-        pdf.text(MARGIN, y + 4, "Parts list")
-        self.parts_table(MARGIN, y + 6, pdf.h - MARGIN - 4, m.counts, m.stock)
-        self.footer(1)
+        more = " (continued on the next page)" if self.continues(page) else ""
+        pdf.text(MARGIN, top - 2, f"Parts list{more}")
+        self.parts_table(top, page.rows, m.stock)
 
-    def overview(self):
+    def cover_continued(self, page):
+        self.pdf.add_page(orientation="P")
+        self.heading("Parts list (continued)")
+        self.note("Every colour of the whole mosaic, continued from the previous page.")
+        self.parts_table(CONTINUED_TOP, page.rows, self.m.stock)
+
+    def overview(self, page):
         pdf, m = self.pdf, self.m
         pdf.add_page(orientation="L" if m.width > m.height else "P")
         self.heading(f"Overview: {len(self.sections)} sections of {self.section} x {self.section} studs")
-        pdf.set_font("helvetica", "", 9)
-        pdf.set_text_color(40, 40, 40)
-        pdf.text(MARGIN, MARGIN + 11, "Build the sections in number order: left to right, top to bottom. "
-                                      "Each section has its own page.")
+        self.note("Build the sections in number order: left to right, top to bottom. Each section has its own page.")
         top = MARGIN + 16
         box_w, box_h = pdf.w - 2 * MARGIN, pdf.h - top - MARGIN - 4
         cell = min(box_w / m.width, box_h / m.height)
@@ -202,31 +341,16 @@ class _Doc:
             pdf.rect(x + (w - tw) / 2 - 1.5, y + h / 2 - size * 0.22, tw + 3, size * 0.44, style="F")
             pdf.set_text_color(0, 0, 0)
             pdf.text(x + (w - tw) / 2, y + h / 2 + size * 0.15, label)
-        self.footer(2)
 
-    def section_page(self, n, sx, sy, sw, sh):
-        pdf, m = self.pdf, self.m
+    def section_page(self, page):
+        pdf = self.pdf
+        n, sx, sy, sw, sh = page.section
         pdf.add_page(orientation="P")
         self.heading(f"Section {n} of {len(self.sections)}")
-        pdf.set_font("helvetica", "", 9)
-        pdf.set_text_color(40, 40, 40)
-        pdf.text(MARGIN, MARGIN + 11, f"Columns {sx + 1}-{sx + sw}, rows {sy + 1}-{sy + sh}. "
-                                      "The number or letter on each stud names its colour (see the list below).")
-        # where this section sits in the whole mosaic
-        mini = 22.0 / max(m.width, m.height)
-        mx, my = pdf.w - MARGIN - m.width * mini, MARGIN - 2
-        pdf.set_draw_color(120, 120, 120)
-        pdf.set_line_width(0.2)
-        pdf.rect(mx, my, m.width * mini, m.height * mini, style="D")
-        pdf.set_fill_color(29, 78, 216)
-        pdf.rect(mx + sx * mini, my + sy * mini, sw * mini, sh * mini, style="F")
-        top = MARGIN + 26
-        ruler = 6.0
-        grid_w = pdf.w - 2 * MARGIN - ruler
-        grid_h = pdf.h - top - MARGIN - 50
-        cell = min(grid_w / self.section, grid_h / self.section)
-        x0 = MARGIN + ruler + (grid_w - cell * self.section) / 2
-        y0 = top + ruler
+        self.note(f"Columns {sx + 1}-{sx + sw}, rows {sy + 1}-{sy + sh}. "
+                  "The symbol on each stud names its colour (see the list below).")
+        self.locator(sx, sy, sw, sh)
+        cell, x0, y0, top = self.section_grid()
         pdf.set_font("helvetica", "", 7)
         pdf.set_text_color(60, 60, 60)
         for i in range(sw):
@@ -243,25 +367,47 @@ class _Doc:
                 pdf.line(x0 + i * cell, y0, x0 + i * cell, y0 + sh * cell)
             for i in range(4, sh, 4):
                 pdf.line(x0, y0 + i * cell, x0 + sw * cell, y0 + i * cell)
-        counts = [0] * len(m.palette)
-        for y in range(sy, sy + sh):
-            for j in m.grid[y][sx:sx + sw]:
-                counts[j] += 1
-        y = y0 + self.section * cell + 5
         pdf.set_font("helvetica", "B", 10)
         pdf.set_text_color(0, 0, 0)
-        pdf.text(MARGIN, y + 3, f"Pieces for this section ({sw * sh})")
-        self.parts_table(MARGIN, y + 4, pdf.h - MARGIN - 4, counts)
-        self.footer(2 + n)
+        more = " - continued on the next page" if self.continues(page) else ""
+        pdf.text(MARGIN, top - 1, f"Pieces for this section ({sw * sh}){more}")
+        self.parts_table(top, page.rows)
+
+    def section_continued(self, page):
+        n, sx, sy, sw, sh = page.section
+        self.pdf.add_page(orientation="P")
+        self.heading(f"Section {n} (continued)")
+        self.note(f"Columns {sx + 1}-{sx + sw}, rows {sy + 1}-{sy + sh}: "
+                  f"the rest of the pieces for this section ({sw * sh} in all).")
+        self.locator(sx, sy, sw, sh)
+        self.parts_table(CONTINUED_TOP, page.rows)
+
+    def continues(self, page) -> bool:
+        """Whether this page's parts list goes on over the page."""
+        return any(p.kind == page.kind + "-continued" and p.section == page.section for p in self.pages)
+
+    DRAW = {"cover": cover, "cover-continued": cover_continued, "overview": overview,
+            "section": section_page, "section-continued": section_continued}
 
     def build(self) -> bytes:
-        self.cover()
-        self.overview()
-        for sec in self.sections:
-            self.section_page(*sec)
+        from fpdf import FPDF  # optional dependency: only needed for PDFs
+        self.pdf = FPDF(unit="mm", format=(self.W, self.H))
+        self.pdf.set_auto_page_break(False)
+        self.pdf.set_margins(MARGIN, MARGIN, MARGIN)
+        self.pdf.set_creator("legoremix")
+        self.pdf.set_title(self.title)
+        for no, page in enumerate(self.pages, 1):
+            self.DRAW[page.kind](self, page)
+            self.footer(no)
         return bytes(self.pdf.output())
 
 
+def layout(mosaic, section: int = 16, paper: str = "a4", title: str = "Lego mosaic") -> list:
+    """The planned pages of the instructions (:class:`Page`), without drawing them."""
+    return _Doc(mosaic, section, paper, title).pages
+
+
 def pdf(mosaic, section: int = 16, paper: str = "a4", title: str = "Lego mosaic") -> bytes:
-    """The instructions PDF for ``mosaic``: cover + parts list, overview, one page per section."""
+    """The instructions PDF for ``mosaic``: cover + parts list, overview, one page per
+    section; long parts lists continue on the following pages."""
     return _Doc(mosaic, section, paper, title).build()
