@@ -50,10 +50,10 @@ WHEEL_META = {
     "defusedxml": (["defusedxml"], []),
     "legoremix": (["legoremix"], []),
 }
-#: files the page needs to become usable; everything else is cached in the background
-CORE_PREFIXES = ("index.html", "app.js", "worker.js", "styles.css", "manifest.webmanifest",
-                 "icons/", "example.jpg", "build-info.json", "pyodide/", "wheels/legoremix-",
-                 "wheels/numpy-", "wheels/pillow-", "./")
+#: heavy optional parts: cached by the service worker when first used (then offline),
+#: never precached; everything else (page modules included) is precached at install
+ON_DEMAND_PREFIXES = ("ort/", "models/", "wheels/fpdf2-", "wheels/fonttools-", "wheels/defusedxml-",
+                      "wheels/micropip-", "wheels/packaging-")
 MIME = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
         ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json",
         ".webmanifest": "application/manifest+json", ".onnx": "application/octet-stream",
@@ -236,21 +236,21 @@ def write_if_changed(path: Path, text: str):
 def service_worker(out: Path) -> dict:
     """Fill web/sw.js with the precache lists and a version derived from file hashes."""
     files = sorted(p for p in out.rglob("*") if p.is_file() and p.name not in ("sw.js", "_headers"))
-    core, extra, integrity = [], [], {}
+    core, on_demand, integrity = [], [], {}
     h = hashlib.sha256()
     for p in files:
         rel = p.relative_to(out).as_posix()
         digest = sha256(p)
         h.update(rel.encode() + digest.encode())
         integrity[rel] = "sha256-" + base64.b64encode(bytes.fromhex(digest)).decode()
-        (core if rel.startswith(CORE_PREFIXES) else extra).append(rel)
+        (on_demand if rel.startswith(ON_DEMAND_PREFIXES) else core).append(rel)
     integrity["./"] = integrity.get("index.html", "")
     version = h.hexdigest()[:12]
     sw = (WEB / "sw.js").read_text()
     sw = sw.replace("__VERSION__", version).replace('"__CORE__"', json.dumps(["./"] + core)) \
-           .replace('"__EXTRA__"', json.dumps(extra)).replace('"__INTEGRITY__"', json.dumps(integrity))
+           .replace('"__ON_DEMAND__"', json.dumps(on_demand)).replace('"__INTEGRITY__"', json.dumps(integrity))
     write_if_changed(out / "sw.js", sw)
-    return {"version": version, "core": core, "extra": extra}
+    return {"version": version, "core": core, "on_demand": on_demand}
 
 
 def build(out: Path, pyodide_dir: Path | None = None, fetch: bool = False) -> dict:
@@ -295,7 +295,7 @@ def build(out: Path, pyodide_dir: Path | None = None, fetch: bool = False) -> di
     else:
         log("numpy and Pillow for Pyodide bundled (sha256 checked): the site uses the numpy path")
     log(f"dist ready in {time.perf_counter() - t0:.1f} s: {out} (service worker {sw['version']}, "
-        f"{len(sw['core'])} core files, {len(sw['extra'])} background files)")
+        f"{len(sw['core'])} core files, {len(sw['on_demand'])} cached when first used)")
     return info
 
 

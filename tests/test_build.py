@@ -57,12 +57,15 @@ def test_pyodide_packages_checks_hashes(tmp_path, monkeypatch):
 def test_service_worker_lists_and_version(tmp_path, monkeypatch):
     out = tmp_path / "dist"
     for rel, data in {"index.html": "a", "app.js": "b", "pyodide/pyodide.mjs": "c", "ort/ort.wasm.min.mjs": "d",
-                      "wheels/fpdf2-2.8.9-py3-none-any.whl": "e", "wheels/legoremix-0.1.0-py3-none-any.whl": "f"}.items():
+                      "wheels/fpdf2-2.8.9-py3-none-any.whl": "e", "wheels/legoremix-0.1.0-py3-none-any.whl": "f",
+                      "js/some-new-module.js": "g", "models/depth.onnx": "h"}.items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_text(data)
     sw = build.service_worker(out)
     assert "pyodide/pyodide.mjs" in sw["core"] and "wheels/legoremix-0.1.0-py3-none-any.whl" in sw["core"]
-    assert "ort/ort.wasm.min.mjs" in sw["extra"] and "wheels/fpdf2-2.8.9-py3-none-any.whl" in sw["extra"]
+    assert "js/some-new-module.js" in sw["core"]  # page modules are precached without being named
+    # heavy optional parts are cached when first used, never precached
+    assert set(sw["on_demand"]) == {"ort/ort.wasm.min.mjs", "wheels/fpdf2-2.8.9-py3-none-any.whl", "models/depth.onnx"}
     text = (out / "sw.js").read_text()
     assert sw["version"] in text and "__CORE__" not in text and "__VERSION__" not in text
     import base64

@@ -6,16 +6,16 @@ const ADJUSTMENTS = [
   ["hue", "Hue", -180, 180], ["saturation", "Saturation", -100, 100], ["value", "Value", -100, 100],
   ["brightness", "Brightness", -100, 100], ["contrast", "Contrast", -100, 100],
 ];
-const DEFAULTS = {
-  size: [48, 48], crop: null, cropView: { cx: 0.5, cy: 0.5, zoom: 1 }, background: "#ffffff",
-  adjustments: { hue: 0, saturation: 0, value: 0, brightness: 0, contrast: 0 },
-  metric: "ciede2000", piece: "round-tile", round_compensation: null, dither: "none", strength: 100,
-  serpentine: true, sets: { warhol_marilyn_monroe: 1 }, custom: {}, unlimited: false, pins: [],
-};
+// The engine's defaults (info().defaults, see py/legoremix/settings.py) plus the page's own
+// view of the crop; filled in when the engine is ready.
+let DEFAULTS = null;
+const VIEW_DEFAULTS = { cropView: { cx: 0.5, cy: 0.5, zoom: 1 } };
 
 const state = {
-  info: null, settings: structuredClone(DEFAULTS), image: null, imageBlob: null, mosaic: null,
+  info: null, settings: null, image: null, imageBlob: null, mosaic: null, stale: false,
   history: [], future: [], brush: null, cursor: null, computeId: 0,
+  invalid: new Set(), // controls whose value cannot be used: nothing is computed meanwhile
+  notes: {},          // notices about the photo, shown together
 };
 
 // ---------- workers ----------
@@ -35,7 +35,7 @@ function connect(url, name, { progress, ready, fatal }) {
     pending.delete(m.id);
     if (m.type === "done") job.resolve(m.result);
     else if (m.type === "superseded") job.resolve(null);
-    else job.reject(new Error(m.message));
+    else job.reject(Object.assign(new Error(m.message), { details: m.details || {} }));
   };
   w.onerror = (e) => { failAll(`The engine stopped: ${e.message}`); fatal?.(`The engine stopped: ${e.message}`); };
   return {
@@ -61,7 +61,7 @@ const engine = connect(new URL("./worker.js", import.meta.url), "engine", {
     if (m.id === 0) { setStatus("loading", m.label); $("#progress").value = m.fraction; } else exportProgress(m);
   },
   ready: (info) => onReady(info),
-  fatal: (message) => { setStatus("error", "The engine could not start"); showError(message); },
+  fatal: (message) => { setStatus("error", "The engine could not start"); showError("photo", message); },
 });
 const request = (msg, transfer) => engine.request(msg, transfer);
 
@@ -79,10 +79,38 @@ function setStatus(stateName, text) {
   el.textContent = text;
   $("#progress").hidden = stateName !== "loading";
 }
-function showError(msg) { $("#error-text").textContent = msg; $("#error").hidden = false; }
-function clearError() { $("#error").hidden = true; }
-function notice(msg) { const n = $("#notice"); n.textContent = msg; n.hidden = !msg; }
-$("#error-close").onclick = clearError;
+// Buttons offered with a message: [[label, onclick, testid], ...]
+function actionButtons(actions) {
+  return actions.map(([label, onclick, testid]) => {
+    const b = Object.assign(document.createElement("button"), { type: "button", textContent: label });
+    if (testid) b.dataset.testid = testid;
+    b.onclick = onclick;
+    return b;
+  });
+}
+// One message box, moved next to where the person acted: "photo", "mosaic", "downloads", "project".
+function showError(where, msg, actions = []) {
+  const box = $("#error");
+  (document.querySelector(`.error-slot[data-where=${where}]`) || document.querySelector(".error-slot")).append(box);
+  box.dataset.where = where;
+  $("#error-text").textContent = msg;
+  $("#error-actions").replaceChildren(...actionButtons(actions));
+  box.hidden = false;
+}
+function clearError(where) {
+  const box = $("#error");
+  if (!where || box.dataset.where === where) box.hidden = true;
+}
+function notice(msg, actions = []) {
+  $("#notice-text").textContent = msg;
+  $("#notice-actions").replaceChildren(...actionButtons(actions));
+  $("#notice").hidden = !msg;
+}
+function setNote(key, text) {
+  if (text) state.notes[key] = text; else delete state.notes[key];
+  notice(Object.values(state.notes).join(" "));
+}
+$("#error-close").onclick = () => clearError();
 
 // ---------- startup ----------
 function fillSelect(sel, entries, value) {
@@ -91,6 +119,9 @@ function fillSelect(sel, entries, value) {
 
 async function onReady(info) {
   state.info = info;
+  DEFAULTS = { ...structuredClone(info.defaults), ...structuredClone(VIEW_DEFAULTS) };
+  state.settings = structuredClone(DEFAULTS);
+  for (const id of ["width", "height"]) $(`#${id}`).max = info.max_studs;
   $("#version").textContent = `legoremix ${info.build.legoremix} · Pyodide ${info.build.pyodide} · ` +
     `engine: ${info.backend === "numpy" ? "numpy" : "pure Python"}`;
   document.body.dataset.boot = JSON.stringify(info.bootMs);
@@ -99,12 +130,12 @@ async function onReady(info) {
   fillSelect($("#metric"), Object.entries(info.metrics));
   fillSelect($("#dither"), info.dithers.map((d) => [d, d === "none" ? "None (best pieces per stud)" : d]));
   buildAdjustments();
+  $(".settings").inert = false;
   const restored = await restoredPromise;
   if (restored) {
-    state.settings = { ...structuredClone(DEFAULTS), ...restored.settings };
     syncControls();
     setStatus("busy", "Restoring your last session…");
-    if (await loadImage(restored.image, { keepSettings: true })) notice("Restored your last session.");
+    await restore(restored);
   } else {
     syncControls();
     setStatus("ready", "Ready – choose a photo");
@@ -115,11 +146,41 @@ async function onReady(info) {
   (self.requestIdleCallback || ((f) => setTimeout(f, 500)))(registerServiceWorker, { timeout: 3000 });
 }
 
+// An autosave is checked by the engine before any of it is used (it may come from a newer
+// version, or be damaged): if it is rejected the app starts clean and offers it as a file.
+async function restore(saved) {
+  let checked = null;
+  try {
+    checked = await request({ type: "validate", settings: saved.settings });
+  } catch (e) {
+    let file = null;
+    try { // the engine writes the rejected state, exactly as it was, into a project file
+      await request({ type: "image", blob: saved.image });
+      file = await request({ type: "project-file", settings: saved.settings });
+    } catch { /* the saved photo is unreadable too: nothing to hand back */ }
+    setStatus("ready", "Ready – choose a photo");
+    notice(`Your last session could not be restored, so the app started fresh. ${e.message}`,
+      file ? [["Download the old session as a project file", () => saveBlob(file.data, file.name, file.mime), "download-rejected"]] : []);
+    return;
+  }
+  state.settings = { ...structuredClone(DEFAULTS), ...checked.settings, cropView: cropViewOf(saved.settings.cropView) };
+  syncControls();
+  if (await loadImage(saved.image, { keepSettings: true })) setNote("restored", "Restored your last session.");
+}
+function cropViewOf(v) {
+  const ok = v && [v.cx, v.cy, v.zoom].every((x) => Number.isFinite(x)) && v.zoom > 0 && v.zoom <= 1;
+  return ok ? { cx: v.cx, cy: v.cy, zoom: v.zoom } : structuredClone(VIEW_DEFAULTS.cropView);
+}
+
 // ---------- settings <-> controls ----------
 function syncControls() {
   const s = state.settings;
-  $("#width").value = s.size[0];
-  $("#height").value = s.size[1];
+  if (!s) return;
+  if (!state.invalid.has("width")) $("#width").value = s.size[0];
+  if (!state.invalid.has("height")) $("#height").value = s.size[1];
+  $("#background").value = s.background;
+  const ownsPieces = Object.values(s.sets).some((n) => n > 0) || Object.values(s.custom).some((n) => n > 0);
+  $("#wanted-field").hidden = !(s.unlimited && ownsPieces); // with a limited inventory nothing can be missing
   document.querySelectorAll("[data-size]").forEach((b) =>
     b.setAttribute("aria-pressed", String(+b.dataset.size === s.size[0] && +b.dataset.size === s.size[1])));
   const cm = (n) => (n * STUD_MM / 10).toFixed(1);
@@ -144,23 +205,54 @@ function syncControls() {
 function renderSets() {
   const ul = $("#sets");
   ul.replaceChildren();
+  const max = state.info?.max_copies ?? 50;
   for (const [id, copies] of Object.entries(state.settings.sets)) {
-    const set = state.info?.sets.find((s) => s.id === id);
-    if (!set) continue;
+    // a set this version does not know is still listed, so it can be removed
+    const set = state.info?.sets.find((s) => s.id === id) || { short: `Unknown set ${id}`, name: `unknown set ${id}` };
     const li = document.createElement("li");
     const label = document.createElement("label");
     label.textContent = set.short;
     label.htmlFor = `copies-${id}`;
     const input = Object.assign(document.createElement("input"),
-      { type: "number", min: 0, max: 50, value: copies, id: `copies-${id}`, title: "copies" });
+      { type: "number", min: 0, max, step: 1, value: copies, id: `copies-${id}`, title: "copies" });
     input.setAttribute("aria-label", `Copies of ${set.name}`);
-    input.onchange = () => change((s) => { s.sets[id] = Math.max(0, Math.min(50, +input.value || 0)); });
+    const err = Object.assign(document.createElement("p"), { className: "field-error", id: `copies-${id}-error`, hidden: true });
+    err.dataset.testid = "copies-error";
+    input.setAttribute("aria-describedby", err.id);
+    input.oninput = () => checkField(input, err, `copies-${id}`, wholeNumber(input, "The number of copies", 0, max, "copies"));
+    input.onchange = () => {
+      const v = checkField(input, err, `copies-${id}`, wholeNumber(input, "The number of copies", 0, max, "copies"));
+      if (v !== null) change((s) => { s.sets[id] = v; });
+    };
     const rm = Object.assign(document.createElement("button"), { type: "button", textContent: "Remove" });
     rm.setAttribute("aria-label", `Remove ${set.name}`);
-    rm.onclick = () => change((s) => { delete s.sets[id]; });
-    li.append(label, input, rm);
+    rm.onclick = () => { state.invalid.delete(`copies-${id}`); change((s) => { delete s.sets[id]; }); };
+    li.append(label, input, rm, err);
     ul.append(li);
   }
+}
+
+// ---------- fields that must hold a whole number ----------
+// wholeNumber(): {value} or {error: a sentence saying what is wrong}; never a silent correction.
+function wholeNumber(input, what, min, max, unit) {
+  const raw = input.value.trim();
+  if (input.validity.badInput || raw === "") return { error: `${what} is missing: enter a whole number from ${min} to ${max}.` };
+  const v = Number(raw);
+  if (!Number.isFinite(v)) return { error: `${what} must be a whole number from ${min} to ${max}.` };
+  if (!Number.isInteger(v)) return { error: `${what} must be a whole number of ${unit}, not ${raw}.` };
+  if (v < min) return { error: `${what} must be at least ${min}.` };
+  if (v > max) return { error: `${what} can be at most ${max} ${unit}.` };
+  return { value: v };
+}
+// Shows or clears the message next to the field; returns the value, or null while it is invalid
+// (and then nothing is computed until every field is valid again).
+function checkField(input, errEl, key, r) {
+  errEl.textContent = r.error || "";
+  errEl.hidden = !r.error;
+  input.setAttribute("aria-invalid", String(Boolean(r.error)));
+  if (r.error) state.invalid.add(key); else state.invalid.delete(key);
+  if (state.invalid.size) setStatus("error", "Fix the marked field to update the mosaic");
+  return r.error ? null : r.value;
 }
 
 function buildAdjustments() {
@@ -193,6 +285,7 @@ function remember(before) {
 
 // One user change: remember the previous settings (undo), apply, recompute.
 function change(fn) {
+  if (!state.settings) return;
   const before = JSON.stringify(state.settings);
   fn(state.settings);
   remember(before);
@@ -200,14 +293,22 @@ function change(fn) {
   compute();
   autosave();
 }
+// Undo/redo replace every field with the stored settings: pending field errors go away.
+function resetFields() {
+  state.invalid.clear();
+  document.querySelectorAll(".field-error").forEach((el) => { el.hidden = true; });
+  document.querySelectorAll("[aria-invalid=true]").forEach((el) => el.setAttribute("aria-invalid", "false"));
+}
 function undo() {
   if (!state.history.length) return;
+  resetFields();
   state.future.push(JSON.stringify(state.settings));
   state.settings = JSON.parse(state.history.pop());
   syncControls(); compute();
 }
 function redo() {
   if (!state.future.length) return;
+  resetFields();
   state.history.push(JSON.stringify(state.settings));
   state.settings = JSON.parse(state.future.pop());
   syncControls(); compute();
@@ -221,13 +322,36 @@ document.addEventListener("keydown", (e) => {
 });
 
 function setSize(w, h) {
-  w = Math.max(1, Math.min(512, Math.round(w) || 1));
-  h = Math.max(1, Math.min(512, Math.round(h) || 1));
+  $("#width").value = w;
+  $("#height").value = h;
+  checkSize();
   change((s) => { s.size = [w, h]; s.crop = cropFromView(s.cropView, w, h); });
 }
-document.querySelectorAll("[data-size]").forEach((b) => { b.onclick = () => setSize(+b.dataset.size, +b.dataset.size); });
-$("#width").onchange = () => setSize(+$("#width").value, state.settings.size[1]);
-$("#height").onchange = () => setSize(state.settings.size[0], +$("#height").value);
+// Both size fields checked together; one message under them names what is wrong.
+function checkSize() {
+  const max = state.info?.max_studs ?? 512;
+  const r = {
+    width: wholeNumber($("#width"), "The width", 1, max, "studs"),
+    height: wholeNumber($("#height"), "The height", 1, max, "studs"),
+  };
+  const errors = [];
+  for (const id of ["width", "height"]) {
+    $(`#${id}`).setAttribute("aria-invalid", String(Boolean(r[id].error)));
+    if (r[id].error) { errors.push(r[id].error); state.invalid.add(id); } else state.invalid.delete(id);
+  }
+  $("#size-error").textContent = errors.join(" ");
+  $("#size-error").hidden = !errors.length;
+  if (state.invalid.size) setStatus("error", "Fix the marked field to update the mosaic");
+  return errors.length ? null : [r.width.value, r.height.value];
+}
+document.querySelectorAll("[data-size]").forEach((b) => {
+  b.onclick = () => setSize(+b.dataset.size, +b.dataset.size);
+});
+for (const id of ["width", "height"]) {
+  $(`#${id}`).oninput = checkSize;
+  $(`#${id}`).onchange = () => { const size = checkSize(); if (size) setSize(...size); };
+}
+$("#background").onchange = () => change((s) => { s.background = $("#background").value; });
 $("#set-add-btn").onclick = () => change((s) => { const id = $("#set-add").value; s.sets[id] = (s.sets[id] || 0) + 1; });
 $("#unlimited").onchange = () => change((s) => { s.unlimited = $("#unlimited").checked; });
 $("#piece").onchange = () => change((s) => { s.piece = $("#piece").value; });
@@ -249,13 +373,14 @@ async function loadImage(blob, { keepSettings = false } = {}) {
     r = await request({ type: "image", blob });
   } catch (e) {
     setStatus("error", "That file could not be used");
-    showError(e.message);
+    showError("photo", e.message);
     return false;
   }
   if (state.image?.url) URL.revokeObjectURL(state.image.url);
   state.image = { width: r.width, height: r.height, url: URL.createObjectURL(blob) };
   state.imageBlob = blob;
-  notice(r.note || "");
+  state.notes = {};
+  setNote("image", r.note || "");
   $("#original").src = state.image.url;
   $("#crop").hidden = false;
   if (!keepSettings) {
@@ -294,6 +419,14 @@ function cropFromView(view, w, h) {
   const x = Math.round(Math.min(Math.max(view.cx * W - cw / 2, 0), W - cw));
   const y = Math.round(Math.min(Math.max(view.cy * H - ch / 2, 0), H - ch));
   return [x, y, Math.min(cw, W), Math.min(ch, H)];
+}
+// The page's crop view (centre and zoom) that gives a stored crop box.
+function cropViewFromCrop(crop, [w, h]) {
+  if (!crop || !state.image) return structuredClone(VIEW_DEFAULTS.cropView);
+  const full = cropFromView({ cx: 0.5, cy: 0.5, zoom: 1 }, w, h);
+  const [x, y, cw, ch] = crop;
+  return { cx: (x + cw / 2) / state.image.width, cy: (y + ch / 2) / state.image.height,
+    zoom: Math.min(1, Math.max(0.1, cw / full[2])) };
 }
 function updateCropBox() {
   if (!state.image) return;
@@ -352,6 +485,7 @@ $("#side-by-side").onchange = () => document.body.classList.toggle("hide-source"
 // ---------- compute ----------
 async function compute() {
   if (!state.info || !state.image) return;
+  if (state.invalid.size) { markStale(true); return; } // a field says what to fix first
   const id = ++state.computeId;
   const started = performance.now();
   setStatus("busy", "Making your mosaic…");
@@ -362,17 +496,17 @@ async function compute() {
     r = await request({ type: "compute", settings });
   } catch (e) {
     if (id !== state.computeId) return;
-    setStatus("error", "The mosaic could not be made");
-    showError(e.message);
+    computeFailed(e);
     return;
   }
   if (r === null || id !== state.computeId) return; // superseded by a newer change
-  clearError();
+  clearError("mosaic");
   state.mosaic = r;
+  markStale(false);
+  smallPhotoNote(settings);
   draw();
   renderCounts();
   renderBrushes();
-  document.querySelectorAll("[data-export], #save-project").forEach((b) => { b.disabled = false; });
   $("#mean-de").textContent = r.mean_delta_e.toFixed(2);
   $("#dims").textContent = `${r.width} × ${r.height} studs, ${r.width * r.height} pieces`;
   $("#timing").textContent = `· ${Math.round(r.ms)} ms (${r.backend})`;
@@ -382,6 +516,44 @@ async function compute() {
   setStatus("ready", "Ready");
   autosave();
   if (!pdfEngine) setTimeout(pdfWorker, 1000); // warm up the PDF worker on the other core
+}
+
+// The mosaic on screen no longer matches the controls: say so on it and allow no download of it.
+function markStale(stale) {
+  state.stale = stale;
+  $("#canvas-wrap").classList.toggle("stale", stale);
+  $("#counts").classList.toggle("stale", stale);
+  $(".result").dataset.stale = String(stale);
+  const none = stale || !state.mosaic;
+  document.querySelectorAll("[data-export], #save-project").forEach((b) => { b.disabled = none; });
+}
+
+// A failed compute: the message on the mosaic, with one-click ways out where there are some.
+function computeFailed(e) {
+  markStale(true);
+  setStatus("error", "The mosaic could not be made");
+  const d = e.details || {};
+  const actions = [];
+  if (d.kind === "inventory" && d.largest_size) {
+    const [w, h] = d.largest_size;
+    actions.push([`Use the largest size your pieces allow (${w} × ${h})`, () => setSize(w, h), "fix-largest-size"]);
+  }
+  if (d.kind === "inventory" || (d.fields || []).includes("sets")) {
+    if (!state.settings.unlimited) actions.push(["Use unlimited pieces", () => change((s) => { s.unlimited = true; }), "fix-unlimited"]);
+    actions.push(["Add a set", () => { $("#set-add").scrollIntoView({ block: "center" }); $("#set-add").focus(); }, "fix-add-set"]);
+  }
+  if (state.history.length) actions.push(["Undo the last change", undo, "fix-undo"]);
+  showError("mosaic", e.message, actions);
+}
+
+// A photo (or crop) with fewer pixels than the mosaic has studs cannot add detail: say so.
+function smallPhotoNote(settings) {
+  const [, , cw, ch] = settings.crop;
+  const [w, h] = settings.size;
+  setNote("small", cw < w || ch < h
+    ? `The part of the photo you use is ${cw} × ${ch} pixels, smaller than the ${w} × ${h} stud mosaic, ` +
+      "so some pixels cover several studs. A larger photo gives more detail."
+    : "");
 }
 
 // ---------- drawing ----------
@@ -438,8 +610,13 @@ function renderCounts() {
   const m = state.mosaic;
   const tbody = $("#counts tbody");
   tbody.replaceChildren();
-  const rows = m.palette.map((c, j) => ({ c, used: m.counts[j], stock: m.stock ? m.stock[j] : null,
-    missing: m.missing[String(c.id)] || 0 })).filter((r) => r.used > 0 || (r.stock || 0) > 0)
+  // limited: the stock the matcher had to respect; unlimited: what the person owns (0 if nothing)
+  const unlimited = !m.stock;
+  const have = (j) => (unlimited ? (m.owned ? m.owned[j] : 0) : m.stock[j]);
+  $("#counts").dataset.mode = unlimited ? "unlimited" : "limited";
+  $("#stock-head").textContent = unlimited ? "You own" : "Stock";
+  const rows = m.palette.map((c, j) => ({ c, used: m.counts[j], stock: have(j),
+    missing: m.missing[String(c.id)] || 0 })).filter((r) => r.used > 0 || r.stock > 0)
     .sort((a, b) => b.used - a.used);
   for (const r of rows) {
     const tr = document.createElement("tr");
@@ -450,7 +627,7 @@ function renderCounts() {
     tr.querySelector(".swatch").style.background = r.c.hex;
     tr.cells[0].append(`${r.c.name} (${r.c.id})`);
     tr.cells[1].textContent = r.used;
-    tr.cells[2].textContent = r.stock === null ? "unlimited" : r.stock;
+    tr.cells[2].textContent = r.stock;
     tr.cells[3].textContent = r.missing || "";
     tbody.append(tr);
   }
@@ -465,19 +642,37 @@ function renderBrushes() {
   if (!paint || !state.mosaic) return;
   const colors = state.mosaic.palette;
   if (!state.brush || (state.brush !== "erase" && !colors.some((c) => c.id === state.brush))) state.brush = colors[0].id;
+  const focused = box.contains(document.activeElement);
   box.replaceChildren();
+  // one radio group: a single Tab stop (the chosen colour), arrow keys move the choice
   const add = (id, label, hex) => {
     const b = Object.assign(document.createElement("button"), { type: "button", title: label });
+    const on = state.brush === id;
     b.setAttribute("role", "radio");
     b.setAttribute("aria-label", label);
-    b.setAttribute("aria-checked", String(state.brush === id));
+    b.setAttribute("aria-checked", String(on));
+    b.tabIndex = on ? 0 : -1;
+    b.dataset.brush = String(id);
     if (hex) b.style.background = hex; else { b.textContent = "Eraser"; b.className = "eraser"; }
     b.onclick = () => { state.brush = id; renderBrushes(); };
     box.append(b);
   };
   for (const c of colors) add(c.id, `Paint with ${c.name}`, c.hex);
   add("erase", "Eraser: let the engine choose again", null);
+  if (focused) box.querySelector("[aria-checked=true]")?.focus();
 }
+$("#brushes").addEventListener("keydown", (e) => {
+  const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+  const buttons = [...$("#brushes").querySelectorAll("[role=radio]")];
+  const i = buttons.findIndex((b) => b.getAttribute("aria-checked") === "true");
+  let next = null;
+  if (step) next = buttons[(i + step + buttons.length) % buttons.length];
+  else if (e.key === "Home") next = buttons[0];
+  else if (e.key === "End") next = buttons[buttons.length - 1];
+  if (!next) return;
+  e.preventDefault();
+  next.click();
+});
 $("#paint-mode").onchange = () => { renderBrushes(); draw(); };
 {
   const canvas = $("#mosaic");
@@ -543,11 +738,19 @@ function saveBlob(data, name, mime) {
   document.body.append(a); a.click(); a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+// What goes into the BrickLink / Rebrickable lists: null lets the engine decide (everything when
+// nothing can be missing), true = only what is missing, false = everything.
+function onlyMissing() {
+  if ($("#wanted-field").hidden) return null;
+  return $("#wanted").value === "missing";
+}
 async function exportFile(kind) {
-  if (!state.mosaic) return;
+  if (!state.mosaic || state.stale) return;
+  const where = kind === "project" ? "project" : "downloads";
   clearError();
   setStatus("busy", kind === "pdf" ? "Drawing the building instructions…" : "Preparing the file…");
-  const options = { section: +$("#section").value, paper: $("#paper").value, grid: $("#show-grid").checked, cell: +$("#png-cell").value };
+  const options = { section: +$("#section").value, paper: $("#paper").value, grid: $("#show-grid").checked,
+    cell: +$("#png-cell").value, only_missing: onlyMissing() };
   try {
     const r = kind === "pdf"
       ? await pdfWorker().request({ type: "pdf", result: state.mosaic, options })
@@ -556,7 +759,7 @@ async function exportFile(kind) {
     setStatus("ready", `Saved ${r.name}`);
   } catch (e) {
     setStatus("error", "The file could not be made");
-    showError(e.message);
+    showError(where, e.message);
   } finally {
     $("#export-progress").hidden = true;
   }
@@ -574,10 +777,15 @@ async function openProject(file) {
     state.imageBlob = blob;
     $("#original").src = state.image.url;
     $("#crop").hidden = false;
-    change((s) => { Object.assign(s, structuredClone(DEFAULTS), r.settings); });
+    state.notes = {};
+    resetFields();
+    change((s) => {
+      Object.assign(s, structuredClone(DEFAULTS), r.settings);
+      s.cropView = cropViewFromCrop(s.crop, s.size);
+    });
   } catch (e) {
     setStatus("error", "The project could not be opened");
-    showError(e.message);
+    showError("project", e.message);
   }
 }
 $("#project-input").onchange = (e) => { if (e.target.files[0]) openProject(e.target.files[0]); e.target.value = ""; };
@@ -637,7 +845,6 @@ function registerServiceWorker() {
       w.addEventListener("statechange", () => { if (w.state === "installed") offer(w); });
     });
   }).catch((e) => console.warn("service worker not registered", e));
-  navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage("cache-extras"));
   const markControlled = () => { if (navigator.serviceWorker.controller) document.body.dataset.sw = "controlled"; };
   markControlled();
   let reloading = false;

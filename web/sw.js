@@ -1,8 +1,8 @@
 // Service worker: precaches the site so it works offline. build.py fills in VERSION and
 // the file lists from the built files' hashes, so every build gets its own cache.
 const VERSION = "__VERSION__";
-const CORE = "__CORE__";   // needed before the page is usable
-const EXTRA = "__EXTRA__"; // fetched in the background once the page is ready (PDF library, ...)
+const CORE = "__CORE__";           // precached at install: the page, its modules, the engine
+const ON_DEMAND = "__ON_DEMAND__"; // heavy optional parts (depth runtime, PDF library): cached when first used
 const INTEGRITY = "__INTEGRITY__"; // path -> "sha256-..." (Subresource Integrity) of this build's files
 const CACHE = `legoremix-${VERSION}`;
 
@@ -35,18 +35,8 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-async function cacheExtras() {
-  const cache = await caches.open(CACHE);
-  for (const url of EXTRA) {
-    if (!(await cache.match(url))) {
-      try { await store(cache, url); } catch (e) { /* offline: try again next time */ }
-    }
-  }
-}
-
 self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();
-  else if (event.data === "cache-extras") event.waitUntil(cacheExtras());
 });
 
 self.addEventListener("fetch", (event) => {
@@ -57,9 +47,10 @@ self.addEventListener("fetch", (event) => {
     const hit = await cache.match(req, { ignoreSearch: true }) ||
       (req.mode === "navigate" ? await cache.match("./") : undefined);
     if (hit) return hit;
-    const res = await fetch(req);
     const rel = new URL(req.url).pathname.slice(new URL(self.registration.scope).pathname.length);
-    if (res.ok && EXTRA.includes(rel)) cache.put(req, res.clone());
+    if (!ON_DEMAND.includes(rel)) return fetch(req);
+    const res = await fetchVerified(rel); // first use of an optional part: keep it for offline use
+    if (res.ok) await cache.put(rel, res.clone());
     return res;
   })());
 });

@@ -6,13 +6,18 @@
 //   {type: "image", blob}                 decode (EXIF-aware) and hand RGBA to the engine
 //   {type: "compute", settings}           make the mosaic; a newer compute supersedes a queued one
 //   {type: "export", kind, options}       bytes of an export of the last mosaic (not PDFs)
-//   {type: "project", blob}               open a .legoremix project file
+//   {type: "project", blob}               open a .legoremix project file (checked whole first)
+//   {type: "validate", settings}          check settings (e.g. an autosave) without using them
+//   {type: "project-file", settings}      a project file of the current photo with these settings as given
 //   {type: "pdf", result, options}        PDF worker only: instructions for a compute result
 // Worker -> page:
 //   {type: "progress", label, fraction}   while booting (id 0) or working
-//   {type: "ready", info}                 engine loaded (sets, colours, options)
+//   {type: "ready", info}                 engine loaded (sets, colours, options, default settings)
+//   {type: "fatal", message}              the engine could not start
 //   {id, type: "done", result}            a request finished
-//   {id, type: "error", message}          a request failed; the page keeps its state
+//   {id, type: "error", message, details} a request failed; the page keeps its state. details: what
+//                                         the engine knows (kind "inventory" + needed, available,
+//                                         largest_size; fields + problems for settings)
 //   {id, type: "superseded"}              a compute was replaced by a newer one
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 
@@ -67,7 +72,6 @@ async function boot() {
   progress("Loading the mosaic engine", 0.85);
   t.push(performance.now());
   progress("Starting the engine", 0.92);
-  self.pyodide = pyodide;
   api = pyodide.pyimport("legoremix.browser");
   if (ROLE === "pdf") pyodide.pyimport("fpdf"); // import it now (about a second), not at the first PDF
   const engineInfo = JSON.parse(api.info());
@@ -105,16 +109,21 @@ async function decode(blob) {
   const data = ctx.getImageData(0, 0, width, height).data;
   for (let i = 3; i < data.length; i += 4) {
     if (data[i] < 255) {
-      note = (note ? note + " " : "") + "The photo has transparent areas; they are filled with white.";
+      note = (note ? note + " " : "") + "The photo has transparent areas: they take the colour chosen " +
+        "under Settings › Photo (white unless you change it).";
       break;
     }
   }
   return { width, height, data, note };
 }
 
+// An engine answer; {error, ...details} becomes an Error the page can show and act on.
+class EngineError extends Error {
+  constructor(r) { super(r.error); this.details = r; }
+}
 function parse(text) {
   const r = JSON.parse(text);
-  if (r.error) throw new Error(r.error);
+  if (r.error) throw new EngineError(r);
   return r;
 }
 
@@ -148,20 +157,29 @@ async function handle(msg) {
       const buf = bytesOf(api.export_file(msg.kind, JSON.stringify(msg.options || {})));
       progress("Done", 1, id);
       post({ id, type: "done", result: { ...meta, data: buf } }, [buf]);
+    } else if (type === "validate") {
+      post({ id, type: "done", result: parse(api.validate(JSON.stringify(msg.settings))) });
+    } else if (type === "project-file") {
+      const buf = bytesOf(api.project_file(JSON.stringify(msg.settings)));
+      post({ id, type: "done", result: { ...JSON.parse(api.export_meta("project")), data: buf } }, [buf]);
     } else if (type === "project") {
       const text = new Uint8Array(await msg.blob.arrayBuffer());
       const r = parse(api.load_project(text));
       const png = bytesOf(api.image_png());
       post({ id, type: "done", result: { ...r, png } }, [png]);
     } else {
-      throw new Error(`unknown request ${type}`);
+      throw new Error(`The page asked the engine for something it does not know (${type}).`);
     }
   } catch (e) {
+    if (e instanceof EngineError) return post({ id, type: "error", message: e.message, details: e.details });
     let message = e && e.message ? e.message : String(e);
-    if (e && e.type) { // a Python traceback: keep the exception line and what follows it
+    if (e && e.type) { // a Python exception
       const lines = message.trim().split("\n");
       const i = lines.findLastIndex((l) => /^[A-Za-z_][\w.]*(Error|Exception)\b/.test(l));
-      message = (i >= 0 ? lines.slice(i) : lines.slice(-1)).join(" ");
+      const line = (i >= 0 ? lines[i] : lines[lines.length - 1]).replace(/^[\w.]*(Error|Exception)\w*: /, "");
+      // problems a person can fix arrive as sentences; anything else is our fault, said plainly
+      message = /^[A-Z].*[.!?]$/.test(line) ? line
+        : `Something went wrong in the engine (${line}). Your work is kept: undo the last change or try again.`;
     }
     post({ id, type: "error", message });
   }
