@@ -236,7 +236,8 @@ function renderSets() {
 // wholeNumber(): {value} or {error: a sentence saying what is wrong}; never a silent correction.
 function wholeNumber(input, what, min, max, unit) {
   const raw = input.value.trim();
-  if (input.validity.badInput || raw === "") return { error: `${what} is missing: enter a whole number from ${min} to ${max}.` };
+  if (input.validity.badInput) return { error: `${what} must be a whole number from ${min} to ${max}.` };
+  if (raw === "") return { error: `${what} is missing: enter a whole number from ${min} to ${max}.` };
   const v = Number(raw);
   if (!Number.isFinite(v)) return { error: `${what} must be a whole number from ${min} to ${max}.` };
   if (!Number.isInteger(v)) return { error: `${what} must be a whole number of ${unit}, not ${raw}.` };

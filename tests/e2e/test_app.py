@@ -10,37 +10,9 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from helpers import photo_path
+from ui import READY, check_stock, counts, upload, wait_mosaic
 
-READY = "[data-testid=status][data-state=ready]"
 pytestmark = pytest.mark.e2e
-
-
-def counts(page):
-    """Rows of the counts table: hex -> (used, stock)."""
-    out = {}
-    for row in page.locator("[data-testid=counts] tbody tr").all():
-        stock = row.locator(".stock").inner_text()
-        out[row.get_attribute("data-hex")] = (int(row.locator(".used").inner_text()),
-                                              None if stock == "unlimited" else int(stock))
-    return out
-
-
-def wait_mosaic(page, studs=None):
-    page.wait_for_selector(READY, timeout=60_000)
-    if studs:
-        page.wait_for_selector(f"#dims:has-text('{studs}')", timeout=60_000)
-    page.wait_for_selector("[data-testid=counts] tbody tr")
-
-
-def check_stock(page, total):
-    c = counts(page)
-    assert sum(u for u, _ in c.values()) == total
-    for used, stock in c.values():
-        assert stock is None or used <= stock
-
-
-def upload(page, path):
-    page.set_input_files("[data-testid=image-input]", str(path))
 
 
 def test_upload_tweak_and_counts_stay_within_stock(page, artifacts):
@@ -129,7 +101,9 @@ def test_bad_inputs_show_messages_and_keep_the_mosaic(page, tmp_path):
     page.click("#sets li:first-child button")  # remove the Warhol set: 46 studs left
     page.wait_for_selector("[data-testid=error]:not([hidden])")
     assert "studs are missing" in page.locator("[data-testid=error]").inner_text()
-    assert counts(page) == good  # the last good mosaic stays
+    assert counts(page) == good  # the last good mosaic stays, marked as out of date
+    expect(page.locator(".error-slot[data-where=mosaic] [data-testid=error]")).to_be_visible()
+    expect(page.locator("[data-testid=download-png]")).to_be_disabled()
     page.click("#undo")
     wait_mosaic(page)
     assert page.locator("[data-testid=error]").is_hidden()

@@ -1,0 +1,39 @@
+"""What the browser tests do again and again, as a person would: upload, wait, read the counts."""
+READY = "[data-testid=status][data-state=ready]"
+
+
+def counts(page):
+    """Rows of the counts table: hex -> (used, stock); stock is None in unlimited mode, where
+    that column shows what the person owns instead."""
+    unlimited = page.locator("[data-testid=counts]").get_attribute("data-mode") == "unlimited"
+    out = {}
+    for row in page.locator("[data-testid=counts] tbody tr").all():
+        stock = int(row.locator(".stock").inner_text())
+        out[row.get_attribute("data-hex")] = (int(row.locator(".used").inner_text()), None if unlimited else stock)
+    return out
+
+
+def wait_mosaic(page, studs=None):
+    page.wait_for_selector(READY, timeout=60_000)
+    if studs:
+        page.wait_for_selector(f"#dims:has-text('{studs}')", timeout=60_000)
+    page.wait_for_selector("[data-testid=counts] tbody tr")
+
+
+def check_stock(page, total):
+    c = counts(page)
+    assert sum(u for u, _ in c.values()) == total
+    for used, stock in c.values():
+        assert stock is None or used <= stock
+
+
+def upload(page, path):
+    page.set_input_files("[data-testid=image-input]", str(path))
+
+
+def distance(page, a, b):
+    """Gap in CSS pixels between two elements' boxes (0 when they touch or overlap)."""
+    ra, rb = page.locator(a).bounding_box(), page.locator(b).bounding_box()
+    dx = max(0, rb["x"] - (ra["x"] + ra["width"]), ra["x"] - (rb["x"] + rb["width"]))
+    dy = max(0, rb["y"] - (ra["y"] + ra["height"]), ra["y"] - (rb["y"] + rb["height"]))
+    return (dx * dx + dy * dy) ** 0.5
