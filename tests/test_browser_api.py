@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from legoremix import browser
+from legoremix import browser, formats
 from legoremix.settings import Settings
 
 
@@ -28,8 +28,10 @@ def test_compute_and_every_export(photos):
     load(photos)
     r = json.loads(browser.compute(json.dumps(SETTINGS)))
     assert (r["width"], r["height"]) == (32, 32)
-    assert all(c <= s for c, s in zip(r["counts"], r["stock"]))
-    for kind in browser.EXPORTS:
+    assert all(n <= r["stock"][h] for h, n in r["counts"].items()) and sum(r["counts"].values()) == 1024
+    assert r["grid"][0][0] in {c["hex"] for c in r["palette"]}  # the Mosaic.to_dict() format
+    assert [f["name"] for f in json.loads(browser.info())["exports"]] == [f.name for f in formats.FORMATS]
+    for kind in formats.BY_NAME:
         if kind == "pdf":  # the PDF worker's entry point, from the compute result
             data = bytes(browser.pdf_from_result(json.dumps(r), json.dumps({"section": 16})))
             assert data.startswith(b"%PDF")

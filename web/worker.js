@@ -4,6 +4,8 @@
 //
 // Protocol (page -> worker), every message {id, type, ...}:
 //   {type: "image", blob}                 decode (EXIF-aware) and hand RGBA to the engine
+//   {type: "interrupt-buffer", buffer}    (no id) a SharedArrayBuffer: the page writes 2 into it to
+//                                         stop the running compute (Pyodide's interrupt buffer)
 //   {type: "compute", settings}           make the mosaic; a newer compute supersedes a queued one
 //   {type: "export", kind, options}       bytes of an export of the last mosaic (not PDFs)
 //   {type: "project", blob}               open a .legoremix project file (checked whole first)
@@ -18,7 +20,7 @@
 //   {id, type: "error", message, details} a request failed; the page keeps its state. details: what
 //                                         the engine knows (kind "inventory" + needed, available,
 //                                         largest_size; fields + problems for settings)
-//   {id, type: "superseded"}              a compute was replaced by a newer one
+//   {id, type: "superseded"}              a compute was replaced or interrupted by a newer one
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 
 // the role comes from the worker's name (a query string would be lost when the service
@@ -26,6 +28,8 @@ import { loadPyodide } from "./pyodide/pyodide.mjs";
 const ROLE = self.name === "pdf" ? "pdf" : "engine";
 const MAX_PIXELS = 16_777_216; // larger photos are reduced (high quality) to this many pixels
 let api = null;
+let pyodide = null;
+let interruptView = null; // Uint8Array over the page's SharedArrayBuffer, if it sent one
 let pendingCompute = null;
 const jobs = [];
 let busy = false;
@@ -66,7 +70,7 @@ async function boot() {
   const untrack = trackDownloads(info.boot_files || {}, 0.05, 0.8, "Loading the Python runtime");
   const pkgs = ["legoremix"].concat(ROLE === "pdf" ? ["fpdf2"] : info.numpy ? ["numpy"] : []);
   // packages load while the runtime initialises
-  const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", self.location).href, packages: pkgs });
+  pyodide = await loadPyodide({ indexURL: new URL("pyodide/", self.location).href, packages: pkgs });
   untrack();
   t.push(performance.now());
   progress("Loading the mosaic engine", 0.85);
@@ -143,7 +147,17 @@ async function handle(msg) {
       post({ id, type: "done", result: { width: img.width, height: img.height, note: img.note } });
     } else if (type === "compute") {
       const t0 = performance.now();
-      const result = parse(api.compute(JSON.stringify(msg.settings)));
+      let result;
+      // the interrupt buffer is armed only while a compute runs, so nothing else is ever stopped
+      if (interruptView) { interruptView[0] = 0; pyodide.setInterruptBuffer(interruptView); }
+      try {
+        result = parse(api.compute(JSON.stringify(msg.settings)));
+      } catch (e) {
+        if (e && e.type === "KeyboardInterrupt") return post({ id, type: "superseded" });
+        throw e;
+      } finally {
+        if (interruptView) pyodide.setInterruptBuffer(undefined);
+      }
       result.ms = performance.now() - t0;
       post({ id, type: "done", result });
     } else if (type === "pdf") {
@@ -202,7 +216,9 @@ async function pump() {
 
 self.onmessage = (e) => {
   const msg = e.data;
-  if (msg.type === "compute") {
+  if (msg.type === "interrupt-buffer") {
+    interruptView = new Uint8Array(msg.buffer);
+  } else if (msg.type === "compute") {
     if (pendingCompute) post({ id: pendingCompute.id, type: "superseded" });
     pendingCompute = msg;
   } else {

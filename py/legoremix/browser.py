@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from . import _array, color, dither, export, image, palettes, pipeline, project, settings as settings_mod
+from . import _array, color, dither, formats, image, palettes, pipeline, project, settings as settings_mod
 from .match import InventoryError
 from .settings import SettingsError
 
@@ -44,7 +44,7 @@ def info() -> str:
     return _ok(sets=sets, colors=colors, pieces={k: v[1] for k, v in palettes.PIECES.items()},
                metrics={k: m.label for k, m in color.METRICS.items()}, dithers=list(dither.DITHERS),
                backend=_array.backend(), max_studs=image.MAX_STUDS, max_copies=settings_mod.MAX_COPIES,
-               defaults=settings_mod.defaults())
+               defaults=settings_mod.defaults(), exports=formats.info())
 
 
 def _settings_error(e: SettingsError) -> str:
@@ -85,11 +85,10 @@ def compute(settings_json: str) -> str:
     except ValueError as e:  # image.ImageError and other problems a person can fix
         return _ok(error=str(e))
     _state["mosaic"], _state["settings"] = m, s.to_dict()
-    return _ok(width=m.width, height=m.height, grid=m.grid, palette=[c.to_dict() for c in m.palette],
-               counts=m.counts, stock=m.stock, owned=m.owned,
-               missing={str(k): v for k, v in m.missing.items()}, mean_delta_e=m.mean_delta_e,
-               piece=m.piece, timings={k: v for k, v in m.timings.items() if k != "backend"},
-               backend=m.timings.get("backend"))
+    d = m.to_dict()  # the one result format (also mosaic.json and the PDF worker's input)
+    d["timings"] = {k: v for k, v in m.timings.items() if k != "backend"}
+    d["backend"] = m.timings.get("backend")
+    return _ok(**d)
 
 
 def _inventory_fixes(e: InventoryError) -> dict:
@@ -101,61 +100,29 @@ def _inventory_fixes(e: InventoryError) -> dict:
     return d
 
 
-EXPORTS = {
-    "png": ("mosaic.png", "image/png"),
-    "csv": ("parts.csv", "text/csv"),
-    "bricklink": ("bricklink.xml", "application/xml"),
-    "rebrickable": ("rebrickable.csv", "text/csv"),
-    "ldraw": ("mosaic.ldr", "application/x-ldraw"),
-    "pdf": ("instructions.pdf", "application/pdf"),
-    "project": ("mosaic.legoremix", "application/json"),
-}
-
-
 def export_file(kind: str, options_json: str = "{}"):
-    """Bytes of an export of the last mosaic; ``options``: cell, grid, section,
-    only_missing (wanted lists: true, false, or null for the default).
-
-    PDFs come from :func:`pdf_from_result` in the PDF worker (fpdf2 is loaded there only).
-    """
+    """Bytes of an export of the last mosaic (see :mod:`legoremix.formats`); ``options``:
+    cell, grid, section, only_missing. PDFs come from :func:`pdf_from_result` in the PDF
+    worker (fpdf2 is loaded there only)."""
     m = _state["mosaic"]
     if m is None:
         raise ValueError("There is no up-to-date mosaic to save yet: make one first.")
+    fmt = formats.get(kind)
     o = json.loads(options_json or "{}")
-    section = int(o.get("section", 16))
-    if kind == "png":
-        data = export.render_png(m, cell=int(o.get("cell", 20)), grid=bool(o.get("grid")), section=section)
-    elif kind == "csv":
-        data = export.parts_csv(m).encode()
-    elif kind == "bricklink":
-        data = export.bricklink_xml(m, only_missing=o.get("only_missing")).encode()
-    elif kind == "rebrickable":
-        data = export.rebrickable_csv(m, only_missing=o.get("only_missing")).encode()
-    elif kind == "ldraw":
-        data = export.ldraw(m, section=section).encode()
-    elif kind == "project":
-        proj = project.Project(_pipeline._image, _state["settings"] or {})
-        data = project.dumps(proj).encode()
-    else:
-        raise ValueError(f"There is no export called “{kind}”.")
-    return _to_js(data)
+    o.update(image=_pipeline._image, settings=_state["settings"] or {})
+    return _to_js(fmt.write(m, o))
 
 
 def pdf_from_result(result_json: str, options_json: str = "{}"):
     """The instructions PDF from a :func:`compute` result (used by the PDF worker, which
     has no pipeline of its own)."""
-    from . import instructions
-    r = json.loads(result_json)
-    o = json.loads(options_json or "{}")
-    pal = [palettes.Color.from_dict(c) for c in r["palette"]]
-    m = pipeline.Mosaic(r["width"], r["height"], r["grid"], pal, r["counts"], r.get("stock"), r.get("owned"),
-                        [], float(r.get("mean_delta_e", 0)), r.get("piece", "round-tile"))
-    return _to_js(instructions.pdf(m, section=int(o.get("section", 16)), paper=o.get("paper", "a4")))
+    m = pipeline.Mosaic.from_dict(json.loads(result_json))
+    return _to_js(formats.get("pdf").write(m, json.loads(options_json or "{}")))
 
 
 def export_meta(kind: str) -> str:
-    name, mime = EXPORTS[kind]
-    return _ok(name=name, mime=mime)
+    fmt = formats.get(kind)
+    return _ok(name=fmt.file, mime=fmt.mime)
 
 
 def load_project(data) -> str:

@@ -12,7 +12,7 @@ import collections
 import sys
 from pathlib import Path
 
-from . import dither as dither_mod, export, image, palettes, pipeline, project
+from . import dither as dither_mod, export, formats, image, palettes, pipeline, project
 from .color import METRICS
 from .match import InventoryError
 
@@ -44,21 +44,16 @@ def _parser():
     for name in ("hue", "saturation", "value", "brightness", "contrast"):
         p.add_argument(f"--{name}", type=float, default=0, help=f"{name} adjustment (0 = none)")
     p.add_argument("--out", default="legoremix-out", metavar="DIR", help="output folder")
-    p.add_argument("--png", nargs="?", const="mosaic.png", metavar="FILE",
-                   help="PNG with a chosen stud size (see --stud-px) and --grid")
+    for f in formats.FORMATS:  # one flag per export format: --pdf [FILE], --png [FILE], ...
+        p.add_argument(f"--{f.name}", nargs="?", const=f.file, metavar="FILE", help=f"{f.help} (default file {f.file})")
     p.add_argument("--stud-px", type=int, default=20, help="pixels per stud in PNGs (default 20)")
     p.add_argument("--grid", action="store_true", help="draw section lines in the PNG")
-    p.add_argument("--pdf", nargs="?", const="instructions.pdf", metavar="FILE", help="building instructions")
     p.add_argument("--section", type=int, default=16, choices=(8, 16, 32), help="section size in studs")
     p.add_argument("--paper", default="a4", choices=("a4", "letter"))
-    p.add_argument("--bricklink", nargs="?", const="bricklink.xml", metavar="FILE", help="BrickLink wanted list")
-    p.add_argument("--rebrickable", nargs="?", const="rebrickable.csv", metavar="FILE", help="Rebrickable CSV")
     p.add_argument("--wanted", default=None, choices=("missing", "all"),
                    help="what the BrickLink and Rebrickable lists hold: only the pieces you are "
                         "missing, or all pieces used (default: missing if you own pieces and "
                         "something is missing, else all)")
-    p.add_argument("--ldraw", nargs="?", const="mosaic.ldr", metavar="FILE", help="LDraw model")
-    p.add_argument("--project", nargs="?", const="mosaic.legoremix", metavar="FILE", help="project file")
     p.add_argument("--list-sets", action="store_true", help="list the known sets and exit")
     return p
 
@@ -135,26 +130,14 @@ def run(argv=None) -> int:
         path = Path(name)
         return path if path.is_absolute() or path.parent != Path(".") else out / path
 
-    if args.png and args.png != "mosaic.png":
-        target(args.png).write_bytes(export.render_png(mosaic, cell=args.stud_px, grid=args.grid, section=args.section))
-        written.append(args.png)
-    only_missing = {"missing": True, "all": False}.get(args.wanted)  # None: the exports' default
-    if args.bricklink:
-        target(args.bricklink).write_text(export.bricklink_xml(mosaic, only_missing))
-        written.append(args.bricklink)
-    if args.rebrickable:
-        target(args.rebrickable).write_text(export.rebrickable_csv(mosaic, only_missing))
-        written.append(args.rebrickable)
-    if args.ldraw:
-        target(args.ldraw).write_text(export.ldraw(mosaic, section=args.section))
-        written.append(args.ldraw)
-    if args.pdf:
-        from . import instructions
-        target(args.pdf).write_bytes(instructions.pdf(mosaic, section=args.section, paper=args.paper))
-        written.append(args.pdf)
-    if args.project:
-        target(args.project).write_text(project.dumps(project.Project(img, settings)))
-        written.append(args.project)
+    options = {"cell": args.stud_px, "grid": args.grid, "section": args.section, "paper": args.paper,
+               "only_missing": {"missing": True, "all": False}.get(args.wanted),  # None: the default
+               "image": img, "settings": settings}
+    for f in formats.FORMATS:
+        name = getattr(args, f.name)
+        if name and name not in written:
+            target(name).write_bytes(f.write(mosaic, options))
+            written.append(name)
     used = sum(mosaic.counts)
     print(f"{mosaic.width}x{mosaic.height} studs, {sum(1 for n in mosaic.counts if n)} colours, "
           f"{used} pieces, mean CIEDE2000 {mosaic.mean_delta_e:.2f}; wrote {', '.join(written)} to {out}")

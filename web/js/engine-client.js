@@ -1,0 +1,81 @@
+// The only code that talks to the workers (see the protocol at the top of web/worker.js).
+// The engine worker makes mosaics, exports and projects; the PDF worker (same file, booted in
+// the background) draws instructions so that the editor never waits for fpdf2.
+//
+// Interrupting: when the page is cross-origin isolated, a SharedArrayBuffer is Pyodide's
+// interrupt buffer; a newer compute() writes SIGINT (2) into it, so the running one stops
+// (KeyboardInterrupt in Python) instead of finishing work nobody will see.
+
+/** A worker plus its request/response bookkeeping. */
+function connect(url, name, { progress, ready, fatal } = {}) {
+  const w = new Worker(url, { type: "module", name });
+  const pending = new Map();
+  let next = 1;
+  const failAll = (message) => { for (const job of pending.values()) job.reject(new Error(message)); pending.clear(); };
+  w.onmessage = (e) => {
+    const m = e.data;
+    if (m.type === "progress") return progress?.(m);
+    if (m.type === "ready") return ready?.(m.info);
+    if (m.type === "fatal") { failAll(m.message); return fatal?.(m.message); }
+    const job = pending.get(m.id);
+    if (!job) return;
+    pending.delete(m.id);
+    if (m.type === "done") job.resolve(m.result);
+    else if (m.type === "superseded") job.resolve(null);
+    else job.reject(Object.assign(new Error(m.message), { details: m.details || {} }));
+  };
+  w.onerror = (e) => {
+    const message = `The engine stopped unexpectedly (${e.message}). Reload the page; your work is saved.`;
+    failAll(message);
+    fatal?.(message);
+  };
+  return {
+    post: (msg, transfer = []) => w.postMessage(msg, transfer),
+    request(msg, transfer = []) {
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        w.postMessage({ ...msg, id }, transfer);
+      });
+    },
+  };
+}
+
+const WORKER_URL = new URL("../worker.js", import.meta.url);
+let engine = null;
+let pdf = null;
+let interrupt = null;   // Uint8Array over a SharedArrayBuffer, when isolated
+let computing = 0;      // computes sent and not answered yet
+export const stats = { interrupted: 0, superseded: 0 }; // read by scripts/bench_web.py
+
+/** Start the engine worker; handlers: progress(m), ready(info), fatal(message). */
+export function startEngine(handlers) {
+  engine = connect(WORKER_URL, "engine", handlers);
+  if (self.crossOriginIsolated) {
+    interrupt = new Uint8Array(new SharedArrayBuffer(1));
+    engine.post({ type: "interrupt-buffer", buffer: interrupt.buffer });
+  }
+}
+
+/** Any engine request but compute: image, export, project, validate, project-file. */
+export const request = (msg, transfer) => engine.request(msg, transfer);
+
+/** Make a mosaic; a newer call stops an older one (resolves null for the older). */
+export async function compute(settings) {
+  if (computing > 0 && interrupt) { interrupt[0] = 2; stats.interrupted++; }
+  computing++;
+  try {
+    const r = await engine.request({ type: "compute", settings });
+    if (r === null) stats.superseded++;
+    return r;
+  } finally {
+    computing--;
+  }
+}
+
+/** The PDF worker, booted on first use (the page warms it up after the first mosaic). */
+export function pdfWorker(progress) {
+  pdf ??= connect(WORKER_URL, "pdf", { progress });
+  return pdf;
+}
+export const pdfStarted = () => pdf !== null;

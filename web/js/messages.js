@@ -1,0 +1,50 @@
+// Status line, the one message box (moved next to where the person acted) and notices.
+const $ = (sel) => document.querySelector(sel);
+const notes = {}; // notices about the photo, shown together
+
+export function setStatus(name, text) {
+  const el = $("#status");
+  el.dataset.state = name;
+  el.textContent = text;
+  $("#progress").hidden = name !== "loading";
+}
+
+/** Buttons offered with a message: [[label, onclick, testid], ...] */
+function buttons(actions) {
+  return actions.map(([label, onclick, testid]) => {
+    const b = Object.assign(document.createElement("button"), { type: "button", textContent: label });
+    if (testid) b.dataset.testid = testid;
+    b.onclick = onclick;
+    return b;
+  });
+}
+
+/** Show ``msg`` in the slot ``where`` ("photo", "mosaic", "downloads", "project"). */
+export function showError(where, msg, actions = []) {
+  const box = $("#error");
+  (document.querySelector(`.error-slot[data-where=${where}]`) || document.querySelector(".error-slot")).append(box);
+  box.dataset.where = where;
+  $("#error-text").textContent = msg;
+  $("#error-actions").replaceChildren(...buttons(actions));
+  box.hidden = false;
+}
+
+/** Hide the message (only if it is in ``where``, when given). */
+export function clearError(where) {
+  const box = $("#error");
+  if (!where || box.dataset.where === where) box.hidden = true;
+}
+$("#error-close").onclick = () => clearError();
+
+export function notice(msg, actions = []) {
+  $("#notice-text").textContent = msg;
+  $("#notice-actions").replaceChildren(...buttons(actions));
+  $("#notice").hidden = !msg;
+}
+
+/** One of the photo notes (empty text removes it); ``reset`` drops all first. */
+export function setNote(key, text, { reset = false } = {}) {
+  if (reset) for (const k of Object.keys(notes)) delete notes[k];
+  if (text) notes[key] = text; else delete notes[key];
+  notice(Object.values(notes).join(" "));
+}

@@ -1,0 +1,165 @@
+// The settings panel: controls built from the engine's info() (choices and defaults come from
+// py/legoremix/settings.py), kept in step with state.settings, and every change sent through
+// the store. Fields that must hold whole numbers say what is wrong next to them and block
+// computing until they are fixed: never a silent correction.
+import { applyView } from "./crop.js";
+import { setStatus } from "./messages.js";
+import { commit, preview, state } from "./store.js";
+
+const $ = (sel) => document.querySelector(sel);
+const STUD_MM = 8;
+const ADJUSTMENTS = [
+  ["hue", "Hue", -180, 180], ["saturation", "Saturation", -100, 100], ["value", "Value", -100, 100],
+  ["brightness", "Brightness", -100, 100], ["contrast", "Contrast", -100, 100],
+];
+
+function fillSelect(sel, entries) {
+  sel.replaceChildren(...entries.map(([v, label]) => new Option(label, v)));
+}
+
+/** Build the controls once the engine has said what it offers. */
+export function buildControls(info) {
+  fillSelect($("#set-add"), info.sets.map((s) => [s.id, `${s.name} – ${s.total} pieces`]));
+  fillSelect($("#piece"), Object.entries(info.pieces));
+  fillSelect($("#metric"), Object.entries(info.metrics));
+  fillSelect($("#dither"), info.dithers.map((d) => [d, d === "none" ? "None (best pieces per stud)" : d]));
+  for (const id of ["width", "height"]) $(`#${id}`).max = info.max_studs;
+  const fs = $("#adjustments");
+  for (const [key, label, min, max] of ADJUSTMENTS) {
+    const div = document.createElement("div");
+    div.className = "adj";
+    div.innerHTML = `<label for="adj-${key}">${label} <output id="adj-${key}-out">0</output></label>
+      <input type="range" id="adj-${key}" min="${min}" max="${max}" value="0">
+      <button type="button" id="adj-${key}-reset" aria-label="Reset ${label.toLowerCase()}">Reset</button>`;
+    fs.append(div);
+    const input = div.querySelector("input");
+    input.oninput = () => preview((s) => { s.adjustments[key] = +input.value; });
+    input.onchange = () => commit();
+    div.querySelector("button").onclick = () => commit((s) => { s.adjustments[key] = 0; });
+  }
+  $(".settings").inert = false;
+}
+
+/** Show state.settings in the controls (fields being corrected keep what the person typed). */
+export function syncControls() {
+  const s = state.settings;
+  if (!s) return;
+  if (!state.invalid.has("width")) $("#width").value = s.size[0];
+  if (!state.invalid.has("height")) $("#height").value = s.size[1];
+  document.querySelectorAll("[data-size]").forEach((b) =>
+    b.setAttribute("aria-pressed", String(+b.dataset.size === s.size[0] && +b.dataset.size === s.size[1])));
+  const cm = (n) => (n * STUD_MM / 10).toFixed(1);
+  const inch = (n) => (n * STUD_MM / 25.4).toFixed(1);
+  $("#physical").textContent = `${cm(s.size[0])} × ${cm(s.size[1])} cm (${inch(s.size[0])} × ${inch(s.size[1])} in)`;
+  $("#background").value = s.background;
+  $("#piece").value = s.piece;
+  $("#metric").value = s.metric;
+  $("#dither").value = s.dither;
+  $("#strength").value = s.strength;
+  $("#strength-out").textContent = `${s.strength} %`;
+  $("#unlimited").checked = s.unlimited;
+  const ownsPieces = Object.values(s.sets).some((n) => n > 0) || Object.values(s.custom).some((n) => n > 0);
+  $("#wanted-field").hidden = !(s.unlimited && ownsPieces); // with a limited inventory nothing can be missing
+  for (const [key] of ADJUSTMENTS) {
+    $(`#adj-${key}`).value = s.adjustments[key];
+    $(`#adj-${key}-out`).textContent = s.adjustments[key];
+  }
+  renderSets();
+  $("#undo").disabled = state.history.length === 0;
+  $("#redo").disabled = state.future.length === 0;
+}
+
+function renderSets() {
+  const max = state.info?.max_copies ?? 50;
+  $("#sets").replaceChildren(...Object.entries(state.settings.sets).map(([id, copies]) => {
+    // a set this version does not know is still listed, so it can be removed
+    const set = state.info?.sets.find((s) => s.id === id) || { short: `Unknown set ${id}`, name: `unknown set ${id}` };
+    const li = document.createElement("li");
+    const label = Object.assign(document.createElement("label"), { textContent: set.short, htmlFor: `copies-${id}` });
+    const input = Object.assign(document.createElement("input"),
+      { type: "number", min: 0, max, step: 1, value: copies, id: `copies-${id}`, title: "copies" });
+    input.setAttribute("aria-label", `Copies of ${set.name}`);
+    const err = Object.assign(document.createElement("p"), { className: "field-error", id: `copies-${id}-error`, hidden: true });
+    err.dataset.testid = "copies-error";
+    input.setAttribute("aria-describedby", err.id);
+    const check = () => checkField(input, err, `copies-${id}`, wholeNumber(input, "The number of copies", 0, max, "copies"));
+    input.oninput = check;
+    input.onchange = () => { const v = check(); if (v !== null) commit((s) => { s.sets[id] = v; }); };
+    const rm = Object.assign(document.createElement("button"), { type: "button", textContent: "Remove" });
+    rm.setAttribute("aria-label", `Remove ${set.name}`);
+    rm.onclick = () => { state.invalid.delete(`copies-${id}`); commit((s) => { delete s.sets[id]; }); };
+    li.append(label, input, rm, err);
+    return li;
+  }));
+}
+
+// ---------- fields that must hold a whole number ----------
+/** {value} or {error: a sentence saying what is wrong}. */
+export function wholeNumber(input, what, min, max, unit) {
+  const raw = input.value.trim();
+  if (input.validity.badInput) return { error: `${what} must be a whole number from ${min} to ${max}.` };
+  if (raw === "") return { error: `${what} is missing: enter a whole number from ${min} to ${max}.` };
+  const v = Number(raw);
+  if (!Number.isFinite(v)) return { error: `${what} must be a whole number from ${min} to ${max}.` };
+  if (!Number.isInteger(v)) return { error: `${what} must be a whole number of ${unit}, not ${raw}.` };
+  if (v < min) return { error: `${what} must be at least ${min}.` };
+  if (v > max) return { error: `${what} can be at most ${max} ${unit}.` };
+  return { value: v };
+}
+
+function blocked() {
+  if (state.invalid.size) setStatus("error", "Fix the marked field to update the mosaic");
+}
+
+/** Show or clear the message next to a field; the value, or null while it is invalid. */
+function checkField(input, errEl, key, r) {
+  errEl.textContent = r.error || "";
+  errEl.hidden = !r.error;
+  input.setAttribute("aria-invalid", String(Boolean(r.error)));
+  if (r.error) state.invalid.add(key); else state.invalid.delete(key);
+  blocked();
+  return r.error ? null : r.value;
+}
+
+/** Both size fields are checked together; one message under them says what is wrong. */
+function checkSize() {
+  const max = state.info?.max_studs ?? 512;
+  const r = { width: wholeNumber($("#width"), "The width", 1, max, "studs"),
+    height: wholeNumber($("#height"), "The height", 1, max, "studs") };
+  const errors = [];
+  for (const id of ["width", "height"]) {
+    $(`#${id}`).setAttribute("aria-invalid", String(Boolean(r[id].error)));
+    if (r[id].error) { errors.push(r[id].error); state.invalid.add(id); } else state.invalid.delete(id);
+  }
+  $("#size-error").textContent = errors.join(" ");
+  $("#size-error").hidden = !errors.length;
+  blocked();
+  return errors.length ? null : [r.width.value, r.height.value];
+}
+
+/** Undo/redo and opened projects replace every field: pending field errors go away. */
+export function resetFields() {
+  state.invalid.clear();
+  document.querySelectorAll(".field-error").forEach((el) => { el.hidden = true; });
+  document.querySelectorAll("[aria-invalid=true]").forEach((el) => el.setAttribute("aria-invalid", "false"));
+}
+
+export function setSize(w, h) {
+  $("#width").value = w;
+  $("#height").value = h;
+  if (checkSize()) commit((s) => { s.size = [w, h]; applyView(s); });
+}
+
+document.querySelectorAll("[data-size]").forEach((b) => { b.onclick = () => setSize(+b.dataset.size, +b.dataset.size); });
+for (const id of ["width", "height"]) {
+  $(`#${id}`).oninput = checkSize;
+  $(`#${id}`).onchange = () => { const size = checkSize(); if (size) setSize(...size); };
+}
+$("#background").onchange = () => commit((s) => { s.background = $("#background").value; });
+$("#set-add-btn").onclick = () => commit((s) => { const id = $("#set-add").value; s.sets[id] = (s.sets[id] || 0) + 1; });
+$("#unlimited").onchange = () => commit((s) => { s.unlimited = $("#unlimited").checked; });
+$("#piece").onchange = () => commit((s) => { s.piece = $("#piece").value; });
+$("#metric").onchange = () => commit((s) => { s.metric = $("#metric").value; });
+$("#dither").onchange = () => commit((s) => { s.dither = $("#dither").value; });
+$("#strength").oninput = () => preview((s) => { s.strength = +$("#strength").value; });
+$("#strength").onchange = () => commit();

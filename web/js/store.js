@@ -1,0 +1,61 @@
+// The page's state and the ONE way to change settings: commit() (an undo step + autosave) or
+// preview() (live while dragging a slider or the crop; the next commit() records one undo step
+// for the whole gesture). Modules subscribe() to hear about every change.
+export const state = {
+  info: null,        // the engine's info(): sets, colours, choices, default settings
+  defaults: null,    // info.defaults plus the page's own view of the crop
+  settings: null,    // see py/legoremix/settings.py; plus cropView {cx, cy, zoom} (page only)
+  image: null,       // {width, height, url} of the working photo
+  imageBlob: null,
+  mosaic: null,      // the last result (Mosaic.to_dict() format, see py/legoremix/pipeline.py)
+  stale: false,      // the mosaic on screen no longer matches the settings
+  invalid: new Set(),// fields whose value cannot be used: nothing is computed meanwhile
+  history: [], future: [],
+};
+
+export const VIEW_DEFAULTS = { cropView: { cx: 0.5, cy: 0.5, zoom: 1 } };
+const MAX_UNDO = 200;
+const listeners = [];
+let gestureStart = null; // settings (JSON) before the first preview() of a gesture
+
+/** fn(kind): kind is "preview", "commit", "undo" or "replace". */
+export function subscribe(fn) { listeners.push(fn); }
+function notify(kind) { for (const fn of listeners) fn(kind); }
+
+/** Apply a change live, without an undo step yet (quiet: the caller redraws by itself). */
+export function preview(fn, { quiet = false } = {}) {
+  if (!state.settings) return;
+  gestureStart ??= JSON.stringify(state.settings);
+  fn(state.settings);
+  if (!quiet) notify("preview");
+}
+
+/** Apply a change as one undo step (covering any preview() since the last commit). */
+export function commit(fn = () => {}) {
+  if (!state.settings) return;
+  const before = gestureStart ?? JSON.stringify(state.settings);
+  gestureStart = null;
+  fn(state.settings);
+  if (JSON.stringify(state.settings) !== before) {
+    state.history.push(before);
+    if (state.history.length > MAX_UNDO) state.history.shift();
+    state.future = [];
+  }
+  notify("commit");
+}
+
+/** New settings wholesale (a restored session, an opened project); ``record`` keeps an undo step. */
+export function replaceSettings(settings, { record = true } = {}) {
+  if (record && state.settings) commit((s) => { for (const k of Object.keys(s)) delete s[k]; Object.assign(s, settings); });
+  else { state.settings = settings; gestureStart = null; notify("replace"); }
+}
+
+function travel(from, to) {
+  if (!from.length) return;
+  to.push(JSON.stringify(state.settings));
+  state.settings = JSON.parse(from.pop());
+  gestureStart = null;
+  notify("undo");
+}
+export const undo = () => travel(state.history, state.future);
+export const redo = () => travel(state.future, state.history);
