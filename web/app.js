@@ -182,7 +182,7 @@ async function compute() {
   // latency from the change to the drawn mosaic, read by scripts/bench_web.py
   document.body.dataset.latency = String(Math.round(performance.now() - started));
   document.body.dataset.computed = String(id);
-  document.body.dataset.interrupted = String(engine.stats.interrupted);
+  Object.assign(document.body.dataset, { stopped: engine.stats.stopped, completed: engine.stats.completed });
   setStatus("ready", "Ready");
   if (!engine.pdfStarted()) setTimeout(() => engine.pdfWorker(exportProgress), 1000); // warm up on the other core
 }

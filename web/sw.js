@@ -39,6 +39,20 @@ self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();
 });
 
+// Cross-origin isolation (needed to interrupt a running compute, and for threads) comes from
+// COOP/COEP headers. build.py's server and hosts reading dist/_headers send them; for static
+// hosts that cannot, every response this worker serves carries them, so from the second
+// visit on the page is isolated anyway.
+const ISOLATION = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp",
+  "Cross-Origin-Resource-Policy": "same-origin" };
+function isolated(res) {
+  if (!res || res.type === "opaque" || res.status === 0) return res;
+  if (Object.keys(ISOLATION).every((k) => res.headers.has(k))) return res;
+  const headers = new Headers(res.headers);
+  for (const [k, v] of Object.entries(ISOLATION)) if (!headers.has(k)) headers.set(k, v);
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+}
+
 self.addEventListener("fetch", (event) => {
   const req = event.request;
   if (req.method !== "GET" || new URL(req.url).origin !== self.location.origin) return;
@@ -46,11 +60,11 @@ self.addEventListener("fetch", (event) => {
     const cache = await caches.open(CACHE);
     const hit = await cache.match(req, { ignoreSearch: true }) ||
       (req.mode === "navigate" ? await cache.match("./") : undefined);
-    if (hit) return hit;
+    if (hit) return isolated(hit);
     const rel = new URL(req.url).pathname.slice(new URL(self.registration.scope).pathname.length);
-    if (!ON_DEMAND.includes(rel)) return fetch(req);
+    if (!ON_DEMAND.includes(rel)) return isolated(await fetch(req));
     const res = await fetchVerified(rel); // first use of an optional part: keep it for offline use
     if (res.ok) await cache.put(rel, res.clone());
-    return res;
+    return isolated(res);
   })());
 });

@@ -153,7 +153,7 @@ async function handle(msg) {
       try {
         result = parse(api.compute(JSON.stringify(msg.settings)));
       } catch (e) {
-        if (e && e.type === "KeyboardInterrupt") return post({ id, type: "superseded" });
+        if (e && e.type === "KeyboardInterrupt") return post({ id, type: "superseded", interrupted: true });
         throw e;
       } finally {
         if (interruptView) pyodide.setInterruptBuffer(undefined);

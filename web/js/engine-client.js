@@ -21,7 +21,7 @@ function connect(url, name, { progress, ready, fatal } = {}) {
     if (!job) return;
     pending.delete(m.id);
     if (m.type === "done") job.resolve(m.result);
-    else if (m.type === "superseded") job.resolve(null);
+    else if (m.type === "superseded") { if (m.interrupted) stats.stopped++; job.resolve(null); }
     else job.reject(Object.assign(new Error(m.message), { details: m.details || {} }));
   };
   w.onerror = (e) => {
@@ -46,7 +46,8 @@ let engine = null;
 let pdf = null;
 let interrupt = null;   // Uint8Array over a SharedArrayBuffer, when isolated
 let computing = 0;      // computes sent and not answered yet
-export const stats = { interrupted: 0, superseded: 0 }; // read by scripts/bench_web.py
+// interrupted: stop requests sent; stopped: computes that really stopped midway (KeyboardInterrupt)
+export const stats = { interrupted: 0, stopped: 0, superseded: 0, completed: 0 }; // read by tests, bench_web.py
 
 /** Start the engine worker; handlers: progress(m), ready(info), fatal(message). */
 export function startEngine(handlers) {
@@ -66,7 +67,7 @@ export async function compute(settings) {
   computing++;
   try {
     const r = await engine.request({ type: "compute", settings });
-    if (r === null) stats.superseded++;
+    if (r === null) stats.superseded++; else stats.completed++;
     return r;
   } finally {
     computing--;

@@ -1,0 +1,67 @@
+"""How the page is built shows in what a person can do: slow work never blocks newer
+changes, and a plain static host still gets an isolated, offline page."""
+import http.server
+import threading
+from functools import partial
+
+import pytest
+
+from conftest import ROOT
+from helpers import photo_path
+from ui import READY, upload, wait_mosaic
+
+pytestmark = pytest.mark.e2e
+
+
+def test_dragging_a_slider_on_a_big_mosaic_never_waits_for_stale_work(page):
+    upload(page, photo_path("astronaut.png"))
+    wait_mosaic(page, "48 × 48")
+    page.check("#unlimited")
+    page.click("button[data-size='128']")
+    wait_mosaic(page, "128 × 128")
+    assert page.evaluate("() => self.crossOriginIsolated")
+    body = page.locator("body")
+    before = int(body.get_attribute("data-completed"))
+    for value in range(-40, 41, 10):  # a drag: one input event after another
+        page.locator("#adj-saturation").fill(str(value))
+    page.wait_for_selector("#adj-saturation-out:has-text('40')")
+    wait_mosaic(page)
+    page.wait_for_timeout(300)
+    wait_mosaic(page)
+    completed = int(body.get_attribute("data-completed")) - before
+    assert int(body.get_attribute("data-stopped")) >= 1  # stale work was stopped midway, not finished
+    assert completed <= 3, completed  # of 18 changes (input + change events), only the latest few finished
+    # the mosaic shown is the one for the last value
+    first = page.locator("[data-testid=counts]").inner_text()
+    page.click("#adj-saturation-reset")
+    wait_mosaic(page)
+    assert page.locator("[data-testid=counts]").inner_text() != first
+
+
+class PlainHandler(http.server.SimpleHTTPRequestHandler):
+    """A static host that sends no security headers at all."""
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript",
+                      ".js": "text/javascript", ".wasm": "application/wasm"}
+
+    def log_message(self, *a):
+        pass
+
+
+def test_a_plain_static_host_gets_isolation_from_the_service_worker(browser, site):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(PlainHandler, directory=str(ROOT / "dist")))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    ctx = browser.new_context()
+    try:
+        pg = ctx.new_page()
+        pg.goto(f"http://127.0.0.1:{httpd.server_address[1]}/")
+        pg.wait_for_selector(READY, timeout=60_000)
+        assert pg.evaluate("() => self.crossOriginIsolated") is False  # no headers on the first visit
+        pg.wait_for_selector("body[data-sw=controlled]", timeout=30_000)
+        pg.reload()
+        pg.wait_for_selector(READY, timeout=60_000)
+        assert pg.evaluate("() => self.crossOriginIsolated") is True
+        upload(pg, photo_path("coffee.png"))
+        wait_mosaic(pg, "48 × 48")
+    finally:
+        ctx.close()
+        httpd.shutdown()
