@@ -93,10 +93,10 @@ def test_cli_wanted_missing_with_nothing_missing_is_an_error(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args,msg", [
-    (["{bad}", "--set", "31197"], "cannot read the image"),
-    (["{img}", "--set", "99999"], "unknown set"),
-    (["{img}", "--set", "31197", "--size", "48by48"], "bad size"),
-    (["{img}", "--set", "31197", "--size", "0x10"], "bad size"),
+    (["{bad}", "--set", "31197"], "could not be read as an image"),
+    (["{img}", "--set", "99999"], "The set “99999” is not known."),
+    (["{img}", "--set", "31197", "--size", "48by48"], "The size “48by48” is not understood"),
+    (["{img}", "--set", "31197", "--size", "0x10"], "The size 0 x 10 is not possible"),
     (["{img}", "--set", "41948"], "studs are missing"),
     (["{img}"], "no inventory"),
     (["{missing}", "--set", "31197"], "no such file"),

@@ -82,15 +82,32 @@ def test_default_crop_is_centred_with_canvas_aspect():
     assert image.default_crop(640, 480, 128, 80) == (0, 40, 640, 400)
 
 
+def sentence(e):
+    """The message of an error a person can meet: one sentence or more, no Python quoting."""
+    msg = str(e.value)
+    assert msg[0].isupper() and msg.endswith(".") and "'" not in msg and "\n" not in msg, msg
+    return msg
+
+
 def test_bad_sizes_and_crops():
-    for bad in ("0x4", "48", "axb", "600x10"):
-        with pytest.raises(ValueError, match="bad size"):
+    for bad, msg in (("0x4", "The size 0 x 4 is not possible: width and height must each be 1 to 512 studs."),
+                     ("600x10", "The size 600 x 10 is not possible"), ("48", "The size “48” is not understood"),
+                     ("axb", "The size “axb” is not understood: write the width and height in studs")):
+        with pytest.raises(ValueError) as e:
             image.parse_size(bad)
+        assert sentence(e).startswith(msg)
     assert image.parse_size("96X48") == (96, 48)
-    with pytest.raises(ValueError, match="outside"):
+    with pytest.raises(ValueError, match="The size must be two whole numbers"):
+        image.check_size(2.5, 3)
+    with pytest.raises(ValueError, match=r"crop box \(left 5, top 5, width 10, height 10\) lies outside the photo, "
+                                         r"which is 10 x 10 pixels\.") as e:
         image.downscale(rgba(10, 10), (2, 2), crop=(5, 5, 10, 10))
-    with pytest.raises(image.ImageError):
+    sentence(e)
+    with pytest.raises(image.ImageError, match="The image is incomplete") as e:
         image.RGBA(2, 2, b"123")
+    sentence(e)
+    with pytest.raises(image.ImageError, match="The image is empty.") as e:
+        image.RGBA(0, 2, b"")
 
 
 def test_adjustments_identity_and_effects(path):
@@ -134,18 +151,49 @@ def test_load_cmyk_palette_grey_and_transparent_images():
 def test_load_errors(tmp_path):
     txt = tmp_path / "notes.jpg"
     txt.write_text("hello, I am not a picture")
-    with pytest.raises(image.ImageError, match="cannot read"):
+    with pytest.raises(image.ImageError, match="notes.jpg” could not be read as an image") as e:
         image.load(txt)
+    sentence(e)
+    with pytest.raises(image.ImageError, match="^The file could not be read as an image") as e:
+        image.load(io.BytesIO(b"GIF89a truncated"))
+    sentence(e)
     corrupt = tmp_path / "broken.png"
     noise = Image.frombytes("RGB", (64, 64), np.random.default_rng(0).integers(0, 256, 64 * 64 * 3, dtype=np.uint8).tobytes())
     whole = _save(noise, "PNG").getvalue()
     corrupt.write_bytes(whole[: len(whole) // 2])
-    with pytest.raises(image.ImageError):
+    with pytest.raises(image.ImageError) as e:
         image.load(corrupt)
-    with pytest.raises(image.ImageError, match="no such file"):
+    sentence(e)
+    with pytest.raises(image.ImageError, match="There is no such file as “.*missing.png”.") as e:
         image.load(tmp_path / "missing.png")
+    sentence(e)
+    with pytest.raises(image.ImageError, match="is a folder, not an image") as e:
+        image.load(tmp_path)
+    sentence(e)
+
+
+def test_huge_image_file_is_refused_before_it_is_decoded():
+    """Between 1x and 2x Pillow's limit Pillow only warns; decoding 144 megapixels would take
+    gigabytes. The header alone must be enough to refuse."""
+    import struct
+    import time
+    import zlib
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+    co = zlib.compressobj(9)
+    idat = b"".join(co.compress(b"\0" * (12000 * 3 + 1)) for _ in range(200)) + co.flush()  # rows cut short
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 12000, 12000, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+    t0 = time.perf_counter()
+    with pytest.warns(Image.DecompressionBombWarning), pytest.raises(image.ImageError) as e:
+        image.load(io.BytesIO(png))
+    assert str(e.value) == ("The image has 144 megapixels, more than the 120 megapixels legoremix can work with. "
+                            "Make it smaller first.")
+    assert time.perf_counter() - t0 < 1
 
 
 def test_huge_image_is_refused_with_a_clear_message():
-    with pytest.raises(image.ImageError, match="megapixels"):
+    with pytest.raises(image.ImageError, match="The image has 200 megapixels, more than the 120 megapixels") as e:
         image.RGBA(20000, 10000, b"")
+    sentence(e)

@@ -48,15 +48,24 @@ def test_combine_sets_copies_and_custom():
     assert sum(two.values()) == 2 * 3154 + 2746 + 5
 
 
-def test_errors():
-    with pytest.raises(ValueError, match="unknown set"):
-        palettes.find_set("99999")
-    with pytest.raises(ValueError, match="several inventories"):
-        palettes.find_set("41935")
-    with pytest.raises(ValueError, match="empty"):
-        palettes.palette_from_inventory({11: 0})
-    with pytest.raises(ValueError, match="negative"):
-        palettes.combine({11: -1})
+@pytest.mark.parametrize("call,msg", [
+    (lambda: palettes.find_set("99999"), "The set “99999” is not known. Check its number"),
+    (lambda: palettes.find_set("41935"), "The set 41935 has several inventories: choose "),
+    (lambda: palettes.palette_from_inventory({11: 0}), "Your inventory is empty"),
+    (lambda: palettes.palette_from_inventory({11: 3, 99999: 2}), "BrickLink colour “99999” is not known"),
+    (lambda: palettes.palette_from_inventory({99998: 3, 99999: 2}), "BrickLink colours “99998” and “99999” are"),
+    (lambda: palettes.unlimited_palette("round-tile", [99999]), "BrickLink colour “99999” is not known"),
+    (lambda: palettes.combine({11: -1}), "The number of Black pieces cannot be negative"),
+    (lambda: palettes.family_colors("duplo"), "This is an unknown piece: “duplo”. Choose round-tile, "),
+    (lambda: palettes.family_colors(["x"]), "This is an unknown piece"),
+    (lambda: palettes.color_by_hex("#123456"), "No Lego colour has the colour code “#123456”."),
+])
+def test_errors(call, msg):
+    with pytest.raises(ValueError) as e:
+        call()
+    text = str(e.value)
+    assert text.startswith(msg), text
+    assert text[0].isupper() and text.endswith(".") and "'" not in text and "--" not in text
 
 
 def test_unlimited_palettes_per_family():

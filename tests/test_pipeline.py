@@ -78,19 +78,40 @@ def test_pins_count_against_stock(photos):
     magenta = [c.bricklink_id for c in m.palette].index(71)
     assert m.counts[magenta] == stock[71]
     too_many = {i: 71 for i in range(stock[71] + 1)}
-    with pytest.raises(InventoryError, match="painted"):
+    with pytest.raises(InventoryError, match=f"^You painted {stock[71] + 1} studs Magenta but your pieces have "
+                                             f"only {stock[71]} of it. Unpaint some"):
         pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins=too_many)
-    with pytest.raises(InventoryError, match="not in the inventory"):
+    two = {**too_many, 2000: 11, **{i: 11 for i in range(1000, 1000 + stock[11] + 1)}}
+    with pytest.raises(InventoryError, match=f"^You painted {stock[11] + 2} studs Black and {stock[71] + 1} studs "
+                                             f"Magenta, but your pieces have only {stock[11]} Black and {stock[71]} "
+                                             "Magenta."):
+        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins=two)
+    with pytest.raises(InventoryError, match="^You painted 1 stud Red, but your pieces include no Red. Paint that "
+                                             "stud another colour, add pieces of that colour, or use unlimited "
+                                             "mode.$"):
         pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins={0: 5})
+    with pytest.raises(InventoryError, match="^You painted 2 studs Red and 1 stud Blue, but your pieces include "
+                                             "no Red or Blue. Paint those studs"):
+        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins={0: 5, 1: 5, 2: 7})
 
 
 def test_clear_errors(photos):
     with pytest.raises(InventoryError, match="studs are missing"):
         pipeline.make_mosaic(photos["astronaut.png"], sets=["41948"])
-    with pytest.raises(ValueError, match="no inventory"):
+    with pytest.raises(ValueError, match="^There is no inventory to build with: choose at least one set"):
         pipeline.make_mosaic(photos["astronaut.png"])
-    with pytest.raises(ValueError, match="unknown dithering"):
+    with pytest.raises(ValueError, match="^This is an unknown dithering method: “halftone”. Choose none, "):
         pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], dither="halftone")
+    with pytest.raises(ValueError, match="^This is an unknown piece: “duplo”."):
+        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], piece="duplo")
+    with pytest.raises(ValueError, match="^The colour “#12345g” is not a colour code: write it like #ffffff.$"):
+        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], background="#12345g")
+    p = pipeline.Pipeline()
+    with pytest.raises(ValueError, match="^There is no photo yet: open one first.$"):
+        p.run()
+    p.set_image(photos["astronaut.png"])
+    with pytest.raises(ValueError, match="^There is no inventory to build with"):
+        p.run()
 
 
 @pytest.mark.parametrize("metric", ["rgb", "cie76", "cie94", "ciede2000", "oklab"])

@@ -24,12 +24,40 @@ from . import _array
 
 def hex_to_rgb8(hex_: str) -> tuple[int, int, int]:
     """``"#aa7d55"`` -> ``(170, 125, 85)``."""
-    h = hex_.strip().lstrip("#")
+    h = hex_.strip().lstrip("#") if isinstance(hex_, str) else ""
     if len(h) == 3:
         h = "".join(c * 2 for c in h)
-    if len(h) != 6:
-        raise ValueError(f"not a hex colour: {hex_!r}")
+    if len(h) != 6 or not all(c in _HEX_DIGITS for c in h):
+        raise ValueError(f"The colour {shown(hex_)} is not a colour code: write it like #ffffff.")
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def shown(value, limit: int = 40) -> str:
+    """A value someone typed, for a message: a text or number in quotes, cut short when
+    long; anything else described in words (never fails, whatever the value)."""
+    if value is None:
+        return "(empty)"
+    if isinstance(value, bool):
+        return "“true”" if value else "“false”"
+    if isinstance(value, (list, tuple, dict)):
+        return "(a list of values)"
+    try:
+        text = str(value)
+    except (ValueError, RecursionError):  # ints beyond the digit limit, odd objects
+        text = "…"
+    text = "".join(c if c.isprintable() else " " for c in " ".join(text.split()))  # one line
+    if len(text) > limit:
+        text = text[:limit - 1] + "…"
+    return f"“{text}”"
+
+
+def one_of(names, word: str = "or") -> str:
+    """``a``, ``a or b``, ``a, b or c`` (or with ``word="and"``): a list in a message."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {word} " + names[-1]
 
 
 def rgb8_to_hex(rgb) -> str:
@@ -384,5 +412,5 @@ METRICS = {
 def get_metric(name: str) -> Metric:
     try:
         return METRICS[name]
-    except KeyError:
-        raise ValueError(f"unknown colour metric {name!r}; choose one of {', '.join(METRICS)}") from None
+    except (KeyError, TypeError):  # TypeError: not a name at all (a list, ...)
+        raise ValueError(f"This is an unknown colour metric: {shown(name)}. Choose {one_of(METRICS)}.") from None

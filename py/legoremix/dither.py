@@ -17,7 +17,7 @@ which keeps contrast), and ordered dithering with Bayer matrices (Bayer 1973).
 """
 from __future__ import annotations
 
-from .color import linear_to_srgb_1, srgb_to_linear_1
+from .color import linear_to_srgb_1, one_of, shown, srgb_to_linear_1
 from .match import COST_SCALE
 
 #: name -> (divisor, [(dx, dy, weight), ...])
@@ -50,8 +50,8 @@ ORDERED_SPREAD = 0.2
 
 
 def check_dither(kind: str) -> str:
-    if kind not in DITHERS:
-        raise ValueError(f"unknown dithering {kind!r}; choose one of {', '.join(DITHERS)}")
+    if not isinstance(kind, str) or kind not in DITHERS:
+        raise ValueError(f"This is an unknown dithering method: {shown(kind)}. Choose {one_of(DITHERS)}.")
     return kind
 
 

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import colorsys
 import math
+import numbers
+import os
 from dataclasses import dataclass
 
 from . import _array
-from .color import SRGB8_TO_LINEAR16, hex_to_rgb8, linear_to_srgb_1, srgb_to_linear_1
+from .color import SRGB8_TO_LINEAR16, hex_to_rgb8, linear_to_srgb_1, shown, srgb_to_linear_1
 
 #: Largest accepted source image (pixels). Bigger files are refused with a clear message.
 MAX_SOURCE_PIXELS = 120_000_000
@@ -29,6 +31,11 @@ MAX_STUDS = 512
 
 class ImageError(ValueError):
     """The image cannot be used (unreadable, too large, wrong type...)."""
+
+
+def _too_many_megapixels(w: int, h: int) -> str:
+    return (f"The image has {w * h / 1e6:.0f} megapixels, more than the {MAX_SOURCE_PIXELS / 1e6:.0f} "
+            "megapixels legoremix can work with. Make it smaller first.")
 
 
 @dataclass(frozen=True)
@@ -41,14 +48,12 @@ class RGBA:
 
     def __post_init__(self):
         if self.width <= 0 or self.height <= 0:
-            raise ImageError("the image is empty")
+            raise ImageError("The image is empty.")
         if self.width * self.height > MAX_SOURCE_PIXELS:
-            raise ImageError(
-                f"the image has {self.width * self.height / 1e6:.0f} megapixels; "
-                f"the limit is {MAX_SOURCE_PIXELS / 1e6:.0f}")
+            raise ImageError(_too_many_megapixels(self.width, self.height))
         if len(self.data) != self.width * self.height * 4:
-            raise ImageError(f"expected {self.width * self.height * 4} bytes of RGBA, "
-                             f"got {len(self.data)}")
+            raise ImageError(f"The image is incomplete: its pixels do not fill {self.width} x "
+                             f"{self.height} pixels.")
 
 
 @dataclass(frozen=True)
@@ -77,14 +82,19 @@ def parse_size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(p) for p in str(text).lower().replace("×", "x").split("x"))
     except ValueError:
-        raise ValueError(f"bad size {text!r}: use WIDTHxHEIGHT in studs, e.g. 48x48") from None
+        raise ValueError(f"The size {shown(text)} is not understood: write the width and height in studs, "
+                         "for example 48x48.") from None
     check_size(w, h)
     return w, h
 
 
 def check_size(w: int, h: int) -> None:
+    """A ValueError for a person unless ``w x h`` studs is a possible mosaic."""
+    if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in (w, h)):
+        raise ValueError("The size must be two whole numbers of studs (width and height).")
     if not (1 <= w <= MAX_STUDS and 1 <= h <= MAX_STUDS):
-        raise ValueError(f"bad size {w}x{h}: each side must be 1 to {MAX_STUDS} studs")
+        size = f" {w} x {h}" if max(abs(w), abs(h)) < 10 ** 9 else ""
+        raise ValueError(f"The size{size} is not possible: width and height must each be 1 to {MAX_STUDS} studs.")
 
 
 def largest_size(w: int, h: int, studs: int) -> tuple[int, int] | None:
@@ -117,9 +127,15 @@ def default_crop(src_w: int, src_h: int, w: int, h: int) -> tuple[int, int, int,
 
 
 def check_crop(crop, src_w, src_h):
-    x, y, cw, ch = (int(v) for v in crop)
+    """``(x, y, w, h)`` as ints, or a ValueError for a person when the box does not fit."""
+    try:
+        x, y, cw, ch = (int(v) for v in crop)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError("The crop box must be four whole numbers: left, top, width and height in "
+                         "pixels.") from None
     if cw <= 0 or ch <= 0 or x < 0 or y < 0 or x + cw > src_w or y + ch > src_h:
-        raise ValueError(f"crop box {crop} lies outside the {src_w}x{src_h} image")
+        box = f" (left {x}, top {y}, width {cw}, height {ch})" if max(map(abs, (x, y, cw, ch))) < 10 ** 9 else ""
+        raise ValueError(f"The crop box{box} lies outside the photo, which is {src_w} x {src_h} pixels.")
     return x, y, cw, ch
 
 
@@ -311,7 +327,7 @@ def load(path_or_file, max_side: int | None = None) -> RGBA:
     try:
         from PIL import Image, ImageOps
     except ImportError as e:  # pragma: no cover
-        raise ImageError("reading image files needs Pillow (pip install pillow)") from e
+        raise ImageError("Reading image files needs the Pillow library (pip install pillow).") from e
     Image.MAX_IMAGE_PIXELS = MAX_SOURCE_PIXELS
     try:
         im = Image.open(path_or_file)
@@ -320,17 +336,35 @@ def load(path_or_file, max_side: int | None = None) -> RGBA:
             scale = max(1, min(w0, h0) // max_side)
             if scale > 1:
                 im.draft("RGB", (w0 // scale, h0 // scale))
+        if im.width * im.height > MAX_SOURCE_PIXELS:  # refuse before decoding (Pillow only warns here)
+            raise ImageError(_too_many_megapixels(im.width, im.height))
         im = ImageOps.exif_transpose(im)
         if im.mode not in ("RGB", "RGBA"):
             im = im.convert("RGBA" if ("A" in im.mode or "transparency" in im.info) else "RGB")
         if im.mode == "RGB":
             im.putalpha(255)
         return RGBA(im.width, im.height, im.tobytes())
-    except ImageError:
+    except (ImageError, MemoryError):
         raise
-    except Image.DecompressionBombError as e:
-        raise ImageError(f"the image is too large ({e})") from None
+    except Image.DecompressionBombError:
+        raise ImageError(f"The image is too large: legoremix can work with up to "
+                         f"{MAX_SOURCE_PIXELS / 1e6:.0f} megapixels. Make it smaller first.") from None
     except FileNotFoundError:
-        raise ImageError(f"no such file: {path_or_file}") from None
-    except (OSError, SyntaxError, ValueError) as e:
-        raise ImageError(f"cannot read the image: {e}") from None
+        raise ImageError(f"There is no such file as {_file_name(path_or_file)}.") from None
+    except PermissionError:
+        raise ImageError(f"{_file_name(path_or_file, 'The file')} cannot be opened: you do not have "
+                         "permission to read it.") from None
+    except IsADirectoryError:
+        raise ImageError(f"{_file_name(path_or_file, 'The file')} is a folder, not an image.") from None
+    except Exception:  # noqa: BLE001 - whatever a decoder trips over, the file is unusable
+        name = _file_name(path_or_file, "The file")
+        raise ImageError(f"{name} could not be read as an image: it is damaged or not in a picture "
+                         "format legoremix knows.") from None
+
+
+def _file_name(path_or_file, prefix: str = "") -> str:
+    """How a message names the file (quoted path, or nothing for an open file object)."""
+    if isinstance(path_or_file, (str, bytes)) or hasattr(path_or_file, "__fspath__"):
+        name = shown(os.fsdecode(path_or_file), limit=200)
+        return f"{prefix} {name}" if prefix else name
+    return prefix or "this file"

@@ -223,7 +223,7 @@ def _shortest_paths(rows, labels, counts, cap, prices) -> int:
                 if not done[v] and dist[v] < du:
                     u, du = v, dist[v]
             if u < 0:
-                raise InventoryError("no feasible assignment")  # unreachable when feasible
+                raise InventoryError("Your pieces cannot be arranged into this mosaic.")  # unreachable when feasible
             done[u] = True
             if counts[u] < cap[u]:
                 target = u

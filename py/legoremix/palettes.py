@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .color import hex_to_rgb8
+from .color import hex_to_rgb8, one_of, shown
 
 #: Piece families: name -> (BrickLink part number, label, round?, height in plates)
 PIECES = {
@@ -21,6 +21,13 @@ PIECES = {
     "square-plate": ("3024", "1x1 square plate", False, 1),
     "brick": ("3005", "1x1 brick", False, 3),
 }
+
+
+def check_piece(piece: str) -> str:
+    """``piece`` if it is a known piece family, else a ValueError for a person."""
+    if not isinstance(piece, str) or piece not in PIECES:
+        raise ValueError(f"This is an unknown piece: {shown(piece)}. Choose {one_of(PIECES)}.")
+    return piece
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,7 @@ class Palette:
 
     def __post_init__(self):
         if len(self.colors) != len(self.stock):
-            raise ValueError("palette colours and stock differ in length")
+            raise ValueError("The palette has a different number of colours and stock counts.")
 
     @property
     def unlimited(self) -> bool:
@@ -122,9 +129,16 @@ def find_set(key: str) -> LegoSet:
     if len(matches) == 1:
         return matches[0]
     if matches:
-        ids = ", ".join(s.id for s in matches)
-        raise ValueError(f"set {key} has several inventories; choose one of: {ids}")
-    raise ValueError(f"unknown set {key!r} (see --list-sets)")
+        ids = one_of(f"{s.id} ({s.name})" for s in matches)
+        raise ValueError(f"The set {key} has several inventories: choose {ids}.")
+    raise ValueError(f"The set {shown(key)} is not known. Check its number: legoremix knows "
+                     f"{len(all_sets)} Lego Art and DOTS sets.")
+
+
+def color_name(bricklink_id) -> str:
+    """The colour's name, or "BrickLink colour N" for an id legoremix does not know."""
+    c = colors().get(bricklink_id)
+    return c.name if c else f"BrickLink colour {bricklink_id}"
 
 
 def color_by_hex(hex_: str) -> Color:
@@ -132,7 +146,7 @@ def color_by_hex(hex_: str) -> Color:
     for c in colors().values():
         if c.hex == hex_:
             return c
-    raise ValueError(f"no Lego colour with hex {hex_}")
+    raise ValueError(f"No Lego colour has the colour code {shown(hex_)}.")
 
 
 def combine(*inventories: dict) -> dict:
@@ -141,7 +155,7 @@ def combine(*inventories: dict) -> dict:
     for inv in inventories:
         for k, n in inv.items():
             if n < 0:
-                raise ValueError(f"negative stock for colour {k}")
+                raise ValueError(f"The number of {color_name(k)} pieces cannot be negative ({n}).")
             out[k] = out.get(k, 0) + int(n)
     return out
 
@@ -169,28 +183,35 @@ def family_colors(piece: str) -> list:
     Round tiles/plates: the colours the reference lists for that part. Square pieces and
     bricks exist in nearly every colour; we offer every colour known as a round piece.
     """
-    if piece not in PIECES:
-        raise ValueError(f"unknown piece {piece!r}; choose one of {', '.join(PIECES)}")
+    check_piece(piece)
     fam = piece if piece in ("round-tile", "round-plate") else None
     return [c for c in colors().values()
             if (c.families and fam is None) or fam in c.families]
+
+
+def _check_known(ids):
+    unknown = [k for k in ids if k not in colors()]
+    if len(unknown) == 1:
+        raise ValueError(f"BrickLink colour {shown(unknown[0])} is not known to legoremix.")
+    if unknown:
+        raise ValueError(f"BrickLink colours {one_of((shown(k) for k in unknown), 'and')} are not known "
+                         "to legoremix.")
 
 
 def palette_from_inventory(stock: dict) -> Palette:
     """A limited palette from BrickLink id -> count (zero counts dropped)."""
     cols = colors()
     ids = sorted(k for k, v in stock.items() if v > 0)
-    unknown = [k for k in ids if k not in cols]
-    if unknown:
-        raise ValueError(f"unknown BrickLink colour id(s): {unknown}")
+    _check_known(ids)
     if not ids:
-        raise ValueError("the inventory is empty: add a set or some pieces")
+        raise ValueError("Your inventory is empty: choose a set you own or add some pieces.")
     return Palette([cols[k] for k in ids], [int(stock[k]) for k in ids])
 
 
 def unlimited_palette(piece: str, extra_ids=()) -> Palette:
     """Every colour of a piece family, each without a stock limit."""
     cols = {c.bricklink_id: c for c in family_colors(piece)}
+    _check_known(extra_ids)
     for k in extra_ids:
         cols.setdefault(k, colors()[k])
     ordered = [cols[k] for k in sorted(cols)]

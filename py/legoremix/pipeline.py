@@ -49,8 +49,7 @@ class Options:
         image_mod.check_size(*self.size)
         color.get_metric(self.metric)
         dither_mod.check_dither(self.dither)
-        if self.piece not in palettes.PIECES:
-            raise ValueError(f"unknown piece {self.piece!r}; choose one of {', '.join(palettes.PIECES)}")
+        palettes.check_piece(self.piece)
         color.hex_to_rgb8(self.background)
         color.hex_to_rgb8(self.baseplate)
         return self
@@ -191,9 +190,9 @@ class Pipeline:
 
     def run(self) -> Mosaic:
         if self._image is None:
-            raise ValueError("no image loaded")
+            raise ValueError("There is no photo yet: open one first.")
         if self.palette is None:
-            raise ValueError("no palette chosen")
+            raise ValueError(NO_INVENTORY)
         o = self.options.validated()
         w, h = o.size
         n = w * h
@@ -248,14 +247,27 @@ class Pipeline:
     def _pin_indices(self, pal, n):
         idx = {c.bricklink_id: j for j, c in enumerate(pal.colors)}
         out = {}
+        absent: dict = {}  # BrickLink id -> painted studs, for colours not in the palette
         for i, bl in self.pins.items():
             if not 0 <= i < n:
                 continue  # painted outside the current canvas: ignored, kept for later
             if bl not in idx:
-                name = palettes.colors().get(bl, None)
-                raise match.InventoryError(
-                    f"a painted stud uses {name.name if name else bl}, which is not in the inventory")
+                absent[bl] = absent.get(bl, 0) + 1
+                continue
             out[i] = idx[bl]
+        if absent:
+            ids = sorted(absent)
+            names = [palettes.color_name(k) for k in ids]
+            painted = color.one_of((_studs(absent[k], name) for k, name in zip(ids, names)), "and")
+            them = "those studs" if sum(absent.values()) > 1 else "that stud"
+            if pal.unlimited:  # every colour of the piece family is offered: this one is not made
+                label = palettes.PIECES[self.options.piece][1]
+                raise match.InventoryError(
+                    f"You painted {painted}, but {color.one_of(names, 'and')} {'is' if len(ids) == 1 else 'are'} "
+                    f"not made as a {label}. Paint {them} another colour or choose another piece.")
+            raise match.InventoryError(
+                f"You painted {painted}, but your pieces include no {color.one_of(names)}. Paint {them} "
+                "another colour, add pieces of that colour, or use unlimited mode.")
         return out
 
     def _match(self, space, pal_sp, metric, stock, pins, n):
@@ -266,8 +278,17 @@ class Pipeline:
                 free_stock[j] -= 1
         over = [j for j, s in enumerate(free_stock) if s is not None and s < 0]
         if over:
-            names = ", ".join(self.palette.colors[j].name for j in over)
-            raise match.InventoryError(f"more studs are painted in {names} than the inventory has")
+            cols = self.palette.colors
+            if len(over) == 1:
+                j = over[0]
+                text = (f"You painted {_studs(stock[j] - free_stock[j], cols[j].name)} but your pieces "
+                        f"have only {stock[j]} of it.")
+            else:
+                painted = color.one_of((_studs(stock[j] - free_stock[j], cols[j].name) for j in over), "and")
+                have = color.one_of((f"{stock[j]} {cols[j].name}" for j in over), "and")
+                text = f"You painted {painted}, but your pieces have only {have}."
+            raise match.InventoryError(
+                text + " Unpaint some of those studs, add pieces, or use unlimited mode.")
         np = _array.np()
         if np is not None:
             sub = space[np.asarray(free, dtype=np.int64)] if pins else space
@@ -300,6 +321,15 @@ class Pipeline:
         return [color.ciede2000_1(color.linear_to_lab_1(p), pal_lab[j]) for p, j in zip(adjusted, labels)]
 
 
+NO_INVENTORY = ("There is no inventory to build with: choose at least one set you own, add some pieces, "
+                "or use unlimited mode.")
+
+
+def _studs(n: int, name: str) -> str:
+    """``1 stud Black``, ``3 studs Black``."""
+    return f"{n} stud{'' if n == 1 else 's'} {name}"
+
+
 def build_palette(sets=(), copies=None, custom=None, unlimited=False, piece="round-tile"):
     """The palette for sets/custom pieces; ``unlimited`` adds every colour of the piece
     family without limits and returns what is owned for the 'missing' report."""
@@ -307,7 +337,7 @@ def build_palette(sets=(), copies=None, custom=None, unlimited=False, piece="rou
     if unlimited:
         return palettes.unlimited_palette(piece, [k for k, v in owned.items() if v > 0]), owned
     if not owned:
-        raise ValueError("no inventory: choose at least one set, or use unlimited mode")
+        raise ValueError(NO_INVENTORY)
     return palettes.palette_from_inventory(owned), None
 
 

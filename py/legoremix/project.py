@@ -32,6 +32,9 @@ class ProjectError(ValueError):
     """A project file that cannot be opened (the message says why, for a person)."""
 
 
+DAMAGED = "The photo inside this project file is damaged"
+
+
 @dataclass
 class Project:
     image: image.RGBA
@@ -76,13 +79,14 @@ def encode_png_rgba(img: image.RGBA) -> bytes:
 
 
 def decode_png_rgba(png: bytes) -> image.RGBA:
-    """Read a PNG written by :func:`encode_png_rgba` (8-bit RGBA, unfiltered rows).
+    """Read a PNG written by :func:`encode_png_rgba` (8-bit RGBA, unfiltered rows); raises
+    :class:`ProjectError` when it is not one.
 
     The pixel count is checked before anything is decompressed, so a crafted file cannot
     make the app allocate gigabytes.
     """
     if not png.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise ValueError("it is not a PNG")
+        raise ProjectError(DAMAGED + ": it is not a PNG picture.")
     pos, idat, hdr = 8, [], None
     while pos + 8 <= len(png):
         (n,) = struct.unpack(">I", png[pos:pos + 4])
@@ -95,16 +99,18 @@ def decode_png_rgba(png: bytes) -> image.RGBA:
         elif tag == b"IEND":
             break
     if hdr is None or hdr[2:] != (8, 6, 0, 0, 0):
-        raise ValueError("it must be an 8-bit RGBA PNG")
+        raise ProjectError(DAMAGED + ": it is not a PNG picture of the kind legoremix saves.")
     w, h = hdr[0], hdr[1]
     if w < 1 or h < 1 or w * h > image.MAX_SOURCE_PIXELS:
-        raise ValueError(f"its size {w} x {h} is not possible")
+        raise ProjectError(f"{DAMAGED}: its size, {w} x {h} pixels, is not possible.")
     stride = w * 4 + 1
     raw = zlib.decompressobj().decompress(b"".join(idat), stride * h + 1)
-    if len(raw) != stride * h:
-        raise ValueError("it is truncated")
+    if len(raw) < stride * h:
+        raise ProjectError(DAMAGED + ": part of it is missing.")
+    if len(raw) > stride * h:  # (inflating stops one byte past the size the header promises)
+        raise ProjectError(DAMAGED + ": it holds more than its size allows.")
     if any(raw[y * stride] != 0 for y in range(h)):
-        raise ValueError("it uses PNG filters this reader does not support")
+        raise ProjectError(DAMAGED + ": it is not a PNG picture of the kind legoremix saves.")
     return image.RGBA(w, h, b"".join(raw[y * stride + 1:(y + 1) * stride] for y in range(h)))
 
 
@@ -122,7 +128,7 @@ def loads(text: str) -> Project:
     """Read a project file; raises :class:`ProjectError` with a message for a person."""
     try:
         d = json.loads(text)
-    except (json.JSONDecodeError, RecursionError, TypeError):
+    except (ValueError, RecursionError, TypeError):  # ValueError: bad JSON, bad UTF-8, huge numbers
         raise ProjectError("This file is not a legoremix project: it could not be read.") from None
     if not isinstance(d, dict) or d.get("format") != FORMAT:
         raise ProjectError("This file is not a legoremix project.")
@@ -137,23 +143,24 @@ def loads(text: str) -> Project:
     try:
         settings = Settings.from_dict(d.get("settings") if d.get("settings") is not None else {})
     except SettingsError as e:
-        raise ProjectError("This project cannot be opened: " + " ".join(e.problems)) from None
+        raise ProjectError("This project cannot be opened. " + " ".join(e.problems)) from None
     if settings.crop:
         try:
             image.check_crop(settings.crop, img.width, img.height)
         except ValueError:
-            raise ProjectError("This project cannot be opened: its crop box lies outside its photo.") from None
+            raise ProjectError("This project cannot be opened. Its crop box lies outside its photo.") from None
     return Project(img, settings.to_dict())
 
 
 def _image(d) -> image.RGBA:
-    damaged = "The photo inside this project file is damaged"
     if not isinstance(d, dict) or not isinstance(d.get("png"), str):
-        raise ProjectError(damaged + ".")
+        raise ProjectError(DAMAGED + ".")
     try:
         img = decode_png_rgba(base64.b64decode(d["png"], validate=True))
-    except (ValueError, binascii.Error, zlib.error, struct.error) as e:
-        raise ProjectError(f"{damaged} ({e}).") from None
+    except ProjectError:
+        raise
+    except (ValueError, binascii.Error, zlib.error, struct.error):  # bad base64 or compressed data
+        raise ProjectError(DAMAGED + ".") from None
     if (d.get("width"), d.get("height")) != (img.width, img.height):
-        raise ProjectError(damaged + ": its size does not match.")
+        raise ProjectError(DAMAGED + ": its size does not match.")
     return img

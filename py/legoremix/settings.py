@@ -106,7 +106,19 @@ def _is_int(v) -> bool:
 
 
 def _is_number(v) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        return False
+    return isinstance(v, numbers.Integral) or math.isfinite(v)  # isfinite fails on ints > 1e308
+
+
+def _shown_number(v) -> str:
+    """A whole number for a message (a huge one would not even print)."""
+    return str(v) if abs(v) < 10 ** 15 else "a huge number"
+
+
+#: How messages name the true/false settings.
+_LABELS = {"serpentine": "serpentine dithering (odd rows right to left)", "unlimited": "unlimited mode",
+           "round_compensation": "round-stud compensation"}
 
 
 class _Checker:
@@ -134,7 +146,8 @@ class _Checker:
         w, h = (int(x) for x in v)
         lim = image.MAX_STUDS
         if not (1 <= w <= lim and 1 <= h <= lim):
-            return self.bad("size", f"The size {w} x {h} is not possible: width and height must each be "
+            return self.bad("size", f"The size {_shown_number(w)} x {_shown_number(h)} is not possible: "
+                                    "width and height must each be "
                                     f"1 to {lim} studs.")
         return (w, h)
 
@@ -151,10 +164,10 @@ class _Checker:
     def hex(self, key, label):
         v = self.get(key)
         try:
-            color.hex_to_rgb8(v)
-        except (ValueError, TypeError, AttributeError):
+            rgb = color.hex_to_rgb8(v)
+        except ValueError:
             return self.bad(key, f"The {label} must be a colour like #ffffff.")
-        return v.lower()
+        return color.rgb8_to_hex(rgb)  # one spelling: "#FFF" and " #ffffff" are "#ffffff"
 
     def adjustments(self):
         v = self.get("adjustments")
@@ -175,22 +188,22 @@ class _Checker:
 
     def choice(self, key, choices, label):
         v = self.get(key)
-        if v not in choices:
-            names = ", ".join(choices)
-            return self.bad(key, f"The {label} “{v}” is not known to this version of legoremix "
-                                 f"(it knows {names}).")
+        if not isinstance(v, str) or v not in choices:
+            return self.bad(key, f"The {label} {color.shown(v)} is not known to this version of legoremix "
+                                 f"(it knows {color.one_of(choices)}).")
         return v
 
     def bool(self, key):
         v = self.get(key)
         if not isinstance(v, bool):
-            return self.bad(key, f"The setting “{key}” must be true or false.")
+            return self.bad(key, f"The setting for {_LABELS[key]} must be on or off (true or false).")
         return v
 
     def optional_bool(self, key):
         v = self.d.get(key)
         if v is not None and not isinstance(v, bool):
-            return self.bad(key, f"The setting “{key}” must be true, false or empty.")
+            return self.bad(key, f"The setting for {_LABELS[key]} must be on, off or automatic (true, false "
+                                 "or empty).")
         return v
 
     def number(self, key, lo, hi, label):
@@ -207,15 +220,19 @@ class _Checker:
         for key, copies in v.items():
             try:
                 s = palettes.find_set(str(key))
-            except ValueError:
-                self.bad("sets", f"The set “{key}” is not known to this version of legoremix; the project "
-                                 "may come from a newer version.")
+            except ValueError as e:
+                if any(ls.set_number == str(key).strip() for ls in palettes.sets().values()):
+                    self.bad("sets", str(e))  # a number shared by several sets: which one?
+                    continue
+                self.bad("sets", f"The set {color.shown(key)} is not known to this version of legoremix; the "
+                                 "settings may come from a newer version.")
                 continue
-            if not _is_int(copies) or not 0 <= copies <= MAX_COPIES:
+            total = out.get(s.id, 0) + copies if _is_int(copies) else None
+            if total is None or not 0 <= copies or not total <= MAX_COPIES:  # a set named twice adds up
                 self.bad("sets", f"The number of copies of {s.name} must be a whole number from 0 to "
                                  f"{MAX_COPIES}.")
                 continue
-            out[s.id] = out.get(s.id, 0) + int(copies)
+            out[s.id] = int(total)
         return out
 
     def custom(self):
@@ -225,16 +242,14 @@ class _Checker:
         out = {}
         known = palettes.colors()
         for key, n in v.items():
-            try:
-                bl = int(key)
-            except (TypeError, ValueError):
-                bl = None
+            bl = int(key) if _is_int(key) or (isinstance(key, str) and key.strip().isdecimal()) else None
             if bl not in known:
-                self.bad("custom", f"The colour “{key}” is not a BrickLink colour id this version knows.")
+                self.bad("custom", f"The colour {color.shown(key)} of your extra pieces is not a BrickLink "
+                                   "colour number this version of legoremix knows.")
                 continue
-            if not _is_int(n) or not 0 <= n <= MAX_CUSTOM:
+            if not _is_int(n) or not 0 <= n or not out.get(bl, 0) + n <= MAX_CUSTOM:
                 self.bad("custom", f"The number of extra {known[bl].name} pieces must be a whole number "
-                                   f"from 0 to {MAX_CUSTOM}.")
+                                   f"from 0 to {MAX_CUSTOM:,}.")
                 continue
             out[bl] = out.get(bl, 0) + int(n)
         return out
@@ -247,11 +262,12 @@ class _Checker:
         out = {}
         for p in v:
             if not (isinstance(p, (list, tuple)) and len(p) == 3 and all(_is_int(x) for x in p)):
-                return self.bad("pins", "A painted stud is not in the expected form [x, y, colour id].")
+                return self.bad("pins", "A painted stud is not in the expected form: its column, row and BrickLink "
+                                        "colour number.")
             x, y, bl = (int(q) for q in p)
             if bl not in known:
-                return self.bad("pins", f"A painted stud uses the colour id {bl}, which this version does "
-                                        "not know.")
+                return self.bad("pins", f"A painted stud uses BrickLink colour {_shown_number(bl)}, which this "
+                                        "version of legoremix does not know.")
             if x < 0 or y < 0:
                 return self.bad("pins", "A painted stud lies outside the mosaic.")
             out[(x, y)] = bl  # the last paint of a stud wins
