@@ -218,7 +218,8 @@ def make_icons(out: Path):
                "0444440000000000", "0444440111111110", "0444440111111110", "0000000111111110",
                "0222222111111110", "0222222111111110", "0222222000000000", "0000000000000000"]
     grid = [[int(c) for c in row] for row in pattern]
-    m = Mosaic(16, 16, grid, pal, [0] * 5, None, None, [], 0.0, "round-plate")
+    m = Mosaic(width=16, height=16, grid=grid, palette=pal, counts=[0] * 5, stock=None, owned=None,
+               delta_e=[], mean_delta_e=0.0, piece="round-plate")
     for px, cell in ((192, 12), (512, 32)):
         data = export.render_png(m, cell=cell)
         (out / "icons").mkdir(parents=True, exist_ok=True)

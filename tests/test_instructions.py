@@ -100,7 +100,8 @@ def synthetic(colours, piece, size=(96, 96)):
         for j in row:
             counts[j] += 1
     assert all(counts)
-    return pipeline.Mosaic(w, h, grid, list(colours), counts, None, None, [], 0.0, piece)
+    return pipeline.Mosaic(width=w, height=h, grid=grid, palette=list(colours), counts=counts, stock=None,
+                           owned=None, delta_e=[], mean_delta_e=0.0, piece=piece)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,12 @@ def make(photo, **opts):
 def test_stages_rerun_only_from_what_changed(photos):
     p = make(photos["astronaut.png"], size=(48, 48))
     p.run()
-    assert p.stage_runs == {"prepare": 1, "adjust": 1, "space": 1, "match": 1, "dither": 1}
+    assert p.stage_runs == {s.name: 1 for s in pipeline.STAGES}
+    p.run()  # nothing changed: nothing runs again
+    assert p.stage_runs == {s.name: 1 for s in pipeline.STAGES}
+    p.set_options(piece="round-plate")  # the same colours: only the result's piece changes
+    p.run()
+    assert p.stage_runs["match"] == 1 and p.stage_runs["count"] == 2
     p.set_palette(*pipeline.build_palette(["31198"]))
     p.run()
     assert p.stage_runs["prepare"] == 1 and p.stage_runs["space"] == 1 and p.stage_runs["match"] == 2
@@ -33,6 +38,16 @@ def test_stages_rerun_only_from_what_changed(photos):
     p.set_options(size=(32, 32))
     p.run()
     assert p.stage_runs["prepare"] == 2
+
+
+def test_every_stage_input_is_something_the_pipeline_provides(photos):
+    """A declared input that nothing provides would fail only at run time: check them all."""
+    p = make(photos["astronaut.png"], size=(8, 8))
+    values, keys = p._inputs(p.options)
+    seen = set(values)
+    for stage in pipeline.STAGES:
+        assert set(stage.inputs) <= seen, (stage.name, set(stage.inputs) - seen)
+        seen.add(stage.name)
 
 
 def test_result_fields_and_json_round_trip(photos):

@@ -73,15 +73,13 @@ async function boot() {
   pyodide = await loadPyodide({ indexURL: new URL("pyodide/", self.location).href, packages: pkgs });
   untrack();
   t.push(performance.now());
-  progress("Loading the mosaic engine", 0.85);
-  t.push(performance.now());
-  progress("Starting the engine", 0.92);
+  progress("Starting the engine", 0.9);
   api = pyodide.pyimport("legoremix.browser");
   if (ROLE === "pdf") pyodide.pyimport("fpdf"); // import it now (about a second), not at the first PDF
   const engineInfo = JSON.parse(api.info());
   t.push(performance.now());
   engineInfo.build = info;
-  engineInfo.bootMs = { runtime: t[1] - t[0], packages: t[2] - t[1], engine: t[3] - t[2] };
+  engineInfo.bootMs = { runtime: t[1] - t[0], engine: t[2] - t[1] }; // runtime includes our packages
   if (ROLE === "engine") progress("Ready", 1);
   post({ type: "ready", info: engineInfo });
   pump();

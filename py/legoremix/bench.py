@@ -137,7 +137,7 @@ def main(argv=None):
     print(f"legoremix engine benchmark - {platform.python_implementation()} {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, {platform.machine()}; times in ms (best of runs), metric CIEDE2000, no dithering")
     print()
-    stages = ("prepare", "adjust", "space", "match", "dither", "count")
+    stages = tuple(s.name for s in pipeline.STAGES)
     print("| photo | studs | set | path | " + " | ".join(stages) + " | total | mean dE00 | LP gap % | same grid "
           "| greedy dE00 |")
     print("|---" * (len(stages) + 9) + "|")

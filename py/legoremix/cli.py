@@ -15,6 +15,10 @@ from pathlib import Path
 from . import dither as dither_mod, export, formats, image, palettes, pipeline, project
 from .color import METRICS
 from .match import InventoryError
+from .settings import ADJUSTMENT_RANGES, Settings
+
+#: choices and defaults come from the settings module (one source for page, CLI and projects)
+DEFAULT = Settings()
 
 
 def _parser():
@@ -30,19 +34,20 @@ def _parser():
     p.add_argument("--custom", action="append", default=[], metavar="ID=N",
                    help="extra pieces you own: BrickLink colour id = count (repeatable)")
     p.add_argument("--size", default=None, help="canvas in studs, WxH (default: the set's canvas, else 48x48)")
-    p.add_argument("--dither", default="none", choices=dither_mod.DITHERS)
-    p.add_argument("--strength", type=float, default=100, help="dithering strength, 0-100 (default 100)")
-    p.add_argument("--metric", default="ciede2000", choices=list(METRICS))
+    p.add_argument("--dither", default=DEFAULT.dither, choices=dither_mod.DITHERS)
+    p.add_argument("--strength", type=float, default=DEFAULT.strength,
+                   help=f"dithering strength, 0-100 (default {DEFAULT.strength})")
+    p.add_argument("--metric", default=DEFAULT.metric, choices=list(METRICS))
     p.add_argument("--piece", default=None, choices=list(palettes.PIECES),
-                   help="piece type (default: the set's, else round-tile)")
+                   help=f"piece type (default: the set's, else {DEFAULT.piece})")
     p.add_argument("--unlimited", action="store_true",
                    help="use every colour of the piece type; report what you are missing")
     p.add_argument("--crop", default=None, metavar="X,Y,W,H", help="crop box in image pixels (default: centred)")
-    p.add_argument("--background", default="#ffffff", help="colour behind transparent pixels")
+    p.add_argument("--background", default=DEFAULT.background, help="colour behind transparent pixels")
     p.add_argument("--no-compensation", action="store_true",
                    help="match round pieces by their own colour, ignoring the baseplate between them")
-    for name in ("hue", "saturation", "value", "brightness", "contrast"):
-        p.add_argument(f"--{name}", type=float, default=0, help=f"{name} adjustment (0 = none)")
+    for name, (lo, hi) in ADJUSTMENT_RANGES.items():
+        p.add_argument(f"--{name}", type=float, default=0, help=f"{name} adjustment, {lo} to {hi} (0 = none)")
     p.add_argument("--out", default="legoremix-out", metavar="DIR", help="output folder")
     for f in formats.FORMATS:  # one flag per export format: --pdf [FILE], --png [FILE], ...
         p.add_argument(f"--{f.name}", nargs="?", const=f.file, metavar="FILE", help=f"{f.help} (default file {f.file})")
@@ -67,39 +72,43 @@ def list_sets() -> str:
 
 
 def settings_from_args(args) -> dict:
-    """The shared settings object (see :mod:`legoremix.project`) from CLI arguments."""
+    """The shared settings object (see :mod:`legoremix.settings`) from CLI arguments,
+    checked whole: every problem is reported at once."""
     set_counts = collections.Counter(args.sets)
     set_objs = [palettes.find_set(k) for k in set_counts]
-    piece = args.piece or (set_objs[0].piece if set_objs and set_objs[0].piece in palettes.PIECES else "round-tile")
+    first = set_objs[0] if set_objs else None
+    piece = args.piece or (first.piece if first and first.piece in palettes.PIECES else DEFAULT.piece)
     if args.size:
         size = image.parse_size(args.size)
-    elif set_objs and set_objs[0].canvas:
-        size = tuple(set_objs[0].canvas)
     else:
-        size = (48, 48)
+        size = tuple(first.canvas) if first and first.canvas else DEFAULT.size
     custom = {}
     for item in args.custom:
         try:
             k, v = item.split("=")
             custom[int(k)] = custom.get(int(k), 0) + int(v)
         except ValueError:
-            raise ValueError(f"bad --custom {item!r}: use BRICKLINK_COLOR_ID=COUNT") from None
+            raise ValueError(f"The extra pieces “{item}” are not understood: write them as "
+                             "BRICKLINK_COLOR_ID=COUNT, for example 11=50.") from None
     crop = None
     if args.crop:
         try:
             crop = [int(v) for v in args.crop.split(",")]
             assert len(crop) == 4
         except (ValueError, AssertionError):
-            raise ValueError(f"bad --crop {args.crop!r}: use X,Y,W,H") from None
-    if not set_counts and not custom and not args.unlimited:
-        raise ValueError("no inventory: choose at least one set, or use unlimited mode")
-    return {
+            raise ValueError(f"The crop box “{args.crop}” is not understood: write it as X,Y,W,H in "
+                             "pixels, for example 0,0,400,400.") from None
+    s = Settings.from_dict({
         "size": list(size), "crop": crop, "background": args.background,
-        "adjustments": {k: getattr(args, k) for k in ("hue", "saturation", "value", "brightness", "contrast")},
+        "adjustments": {k: getattr(args, k) for k in ADJUSTMENT_RANGES},
         "metric": args.metric, "piece": piece, "round_compensation": False if args.no_compensation else None,
-        "dither": args.dither, "strength": args.strength, "serpentine": True,
-        "sets": dict(set_counts), "custom": custom, "unlimited": args.unlimited, "pins": [],
-    }
+        "dither": args.dither, "strength": args.strength,
+        "sets": dict(set_counts), "custom": custom,
+        "unlimited": args.unlimited, "pins": []})
+    problem = s.inventory_problem()
+    if problem:
+        raise ValueError(f"There is no inventory. {problem} Use --set, --custom or --unlimited.")
+    return s.to_dict()
 
 
 def run(argv=None) -> int:
@@ -108,7 +117,7 @@ def run(argv=None) -> int:
         print(list_sets())
         return 0
     if not args.image:
-        raise ValueError("no image given (try: legoremix photo.jpg --set 31197)")
+        raise ValueError("No photo given: name one, for example: legoremix photo.jpg --set 31197")
     if str(args.image).endswith(".legoremix"):
         proj = project.loads(Path(args.image).read_text(encoding="utf-8"))
         img, settings = proj.image, proj.settings

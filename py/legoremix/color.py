@@ -91,10 +91,6 @@ def hex_to_linear(hex_: str) -> tuple[float, float, float]:
     return tuple(SRGB8_TO_LINEAR[c] for c in hex_to_rgb8(hex_))
 
 
-def linear_to_hex(lin) -> str:
-    return rgb8_to_hex([linear_to_srgb_1(v) * 255 for v in lin])
-
-
 def srgb_to_linear(a):
     """Vectorised :func:`srgb_to_linear_1` for numpy arrays in [0, 1]."""
     np = _array.np()

@@ -2,7 +2,7 @@
 Rebrickable CSV and LDraw. Pure Python (zlib + struct), so the browser uses them too.
 
 Formats:
-- PNG: ISO/IEC 15948 (W3C PNG spec), 8-bit RGB, one IDAT.
+- PNG: ISO/IEC 15948 (W3C PNG spec), 8-bit RGB (RGBA for project images), one IDAT.
 - BrickLink wanted list: the XML of BrickLink's "Upload BrickLink XML format" page
   (``INVENTORY``/``ITEM`` with ``ITEMTYPE``, ``ITEMID``, ``COLOR``, ``MINQTY``; no XML
   declaration).

@@ -2,7 +2,7 @@
 and tonal adjustments.
 
 Input is plain RGBA: :class:`RGBA` (width, height, ``bytes`` of ``w*h*4``), decoded by
-Pillow in CPython (:func:`load`) or by the browser in the page. Output is a *linear
+Pillow in CPython (:func:`load`) or by the browser in the engine worker (web/worker.js). Output is a *linear
 image*: ``width``, ``height`` and ``pixels``, ``w*h`` linear-light RGB triples in row
 order (a list of tuples, or an ``(n, 3)`` float array on the numpy path).
 

@@ -84,8 +84,6 @@ class Palette:
     def total(self) -> int | None:
         return None if any(s is None for s in self.stock) else sum(self.stock)
 
-    def to_dict(self):
-        return {"colors": [c.to_dict() for c in self.colors], "stock": list(self.stock)}
 
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -139,14 +137,6 @@ def color_name(bricklink_id) -> str:
     """The colour's name, or "BrickLink colour N" for an id legoremix does not know."""
     c = colors().get(bricklink_id)
     return c.name if c else f"BrickLink colour {bricklink_id}"
-
-
-def color_by_hex(hex_: str) -> Color:
-    hex_ = hex_.lower()
-    for c in colors().values():
-        if c.hex == hex_:
-            return c
-    raise ValueError(f"No Lego colour has the colour code {shown(hex_)}.")
 
 
 def combine(*inventories: dict) -> dict:

@@ -1,19 +1,20 @@
-"""The mosaic pipeline: prepare -> match -> dither -> count, with per-stage caching.
+"""The mosaic pipeline: prepare -> adjust -> space -> match -> dither -> count, each stage
+declared once (:data:`STAGES`: its name, the inputs it reads, its function) and cached.
 
-:class:`Pipeline` keeps the output of each stage together with the inputs it was made
-from, so a change re-runs only the stages downstream of it: a palette change does not
-redo the downscale, a dither change does not redo the optimal assignment.
+:class:`Pipeline` keeps each stage's output with the key of the inputs it was made from;
+a stage's key is made of its inputs' keys, an earlier stage standing for by its own key,
+so a change re-runs exactly the stages downstream of it: a palette change does not redo
+the downscale, a dither change does not redo the optimal assignment.
 
-Stages and what invalidates them:
-
-========== =========================================================================
-prepare    image, size, crop, background   (area-averaged linear image)
-adjust     + adjustments
-space      + metric                        (image in the metric's colour space)
-match      + palette/stock, piece, round compensation, baseplate, pinned studs
-dither     + dithering kind, strength, serpentine
-count      (cheap; always)
-========== =========================================================================
+========== ==============================================================================
+prepare    image, size, crop, background        area-averaged linear image
+adjust     prepare, adjustments                 tonal adjustments
+space      adjust, metric                       pixels in the metric's colour space
+match      space, palette/stock, seen colours   optimal assignment under the stock
+           (piece, compensation, baseplate), pins
+dither     match, dithering kind, strength...   labels per stud, within stock
+count      dither, ...                          the :class:`Mosaic` (counts, colour difference)
+========== ==============================================================================
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import json
 import math
 import time
 from dataclasses import asdict, dataclass, field, replace
+from typing import Callable
 
 from . import _array, color, dither as dither_mod, image as image_mod, match, palettes
 from .image import Adjustments, RGBA
@@ -67,7 +69,7 @@ class Options:
         return d
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Mosaic:
     """The result, as plain data. ``grid[y][x]`` is an index into ``palette``."""
 
@@ -125,9 +127,9 @@ class Mosaic:
         counts = [d["counts"].get(c.hex, 0) for c in pal]
         stock = None if d.get("stock") is None else [d["stock"][c.hex] for c in pal]
         owned = None if d.get("owned") is None else [d["owned"].get(c.hex, 0) for c in pal]
-        return cls(d["width"], d["height"], grid, pal, counts, stock, owned,
-                   d.get("delta_e", []), d["mean_delta_e"], d.get("piece", "round-tile"),
-                   d.get("options", {}))
+        return cls(width=d["width"], height=d["height"], grid=grid, palette=pal, counts=counts, stock=stock,
+                   owned=owned, delta_e=d.get("delta_e", []), mean_delta_e=d["mean_delta_e"],
+                   piece=d.get("piece", "round-tile"), options=d.get("options", {}))
 
     @classmethod
     def from_json(cls, text):
@@ -178,15 +180,22 @@ class Pipeline:
     def set_pins(self, pins: dict):
         self.pins = {int(k): int(v) for k, v in pins.items()}
 
-    # -- stages -----------------------------------------------------------------
-    def _stage(self, name, key, fn):
-        hit = self._cache.get(name)
-        if hit is not None and hit[0] == key:
-            return hit[1]
-        value = fn()
-        self._cache[name] = (key, value)
-        self.stage_runs[name] = self.stage_runs.get(name, 0) + 1
-        return value
+    # -- running the declared stages ---------------------------------------------
+    def _inputs(self, o: Options):
+        """Every value a stage may name, and the cache key standing for each one."""
+        pal = self.palette
+        n = o.size[0] * o.size[1]
+        pins = self._pin_indices(pal, n)
+        metric = color.get_metric(o.metric)
+        seen = [seen_color(c.hex, o.compensate, o.baseplate) for c in pal.colors]
+        values = {name: getattr(o, name) for name in Options.__dataclass_fields__}
+        values.update(image=self._image, options=o, metric=metric, palette=pal, pins=pins,
+                      compensate=o.compensate, seen=seen, owned=self.owned)
+        keys = dict(values)
+        keys.update(image=self._image_token, options=None, metric=o.metric, pins=tuple(sorted(pins.items())),
+                    palette=(tuple(c.bricklink_id for c in pal.colors), tuple(pal.stock)), seen=None,
+                    owned=None if self.owned is None else tuple(sorted(self.owned.items())))
+        return values, keys
 
     def run(self) -> Mosaic:
         if self._image is None:
@@ -194,55 +203,26 @@ class Pipeline:
         if self.palette is None:
             raise ValueError(NO_INVENTORY)
         o = self.options.validated()
-        w, h = o.size
-        n = w * h
-        match.check_feasible(n, self.palette.stock)  # before any image work: fail fast
-        t = {}
+        match.check_feasible(o.size[0] * o.size[1], self.palette.stock)  # before any image work: fail fast
+        values, keys = self._inputs(o)
         backend = _array.backend()
-
-        def timed(name, key, fn):
+        t = {}
+        for stage in STAGES:
+            # a stage's key: its inputs' keys (an earlier stage stands for by its own key), so a
+            # change re-runs exactly the stages downstream of it
+            key = (backend,) + tuple(keys[name] for name in stage.inputs)
             t0 = time.perf_counter()
-            v = self._stage(name, key, fn)
-            t[name] = time.perf_counter() - t0
-            return v
-
-        k_prep = (backend, self._image_token, tuple(o.size), o.crop, o.background)
-        prepared = timed("prepare", k_prep, lambda: image_mod.downscale(
-            self._image, o.size, o.crop, o.background))
-        k_adj = k_prep + (o.adjustments,)
-        adjusted = timed("adjust", k_adj, lambda: image_mod.adjust(prepared, o.adjustments))
-        metric = color.get_metric(o.metric)
-        k_space = k_adj + (o.metric,)
-        space = timed("space", k_space, lambda: match.to_space(adjusted, metric))
-
-        pal = self.palette
-        seen = [seen_color(c.hex, o.compensate, o.baseplate) for c in pal.colors]
-        pal_sp = [metric.to_space_1(s) for s in seen]
-        pal_key = (tuple(c.bricklink_id for c in pal.colors), tuple(pal.stock))
-        pins = self._pin_indices(pal, n)
-        k_match = k_space + (pal_key, o.piece, o.compensate, o.baseplate, tuple(sorted(pins.items())))
-        assignment, free, free_stock = timed("match", k_match, lambda: self._match(
-            space, pal_sp, metric, pal.stock, pins, n))
-
-        k_dither = k_match + (o.dither, o.strength, o.serpentine)
-        labels = timed("dither", k_dither, lambda: self._dither(
-            adjusted, pal, seen, pal_sp, metric, assignment, free, free_stock, pins, o))
-
-        t0 = time.perf_counter()
-        counts = [0] * len(pal.colors)
-        for j in labels:
-            counts[j] += 1
-        de = self._delta_e(adjusted, seen, labels)
-        grid = [labels[y * w:(y + 1) * w] for y in range(h)]
-        de_rows = [de[y * w:(y + 1) * w] for y in range(h)]
-        owned = None
-        stock = None if pal.unlimited else list(pal.stock)
-        if pal.unlimited and self.owned is not None:
-            owned = [int(self.owned.get(c.bricklink_id, 0)) for c in pal.colors]
-        t["count"] = time.perf_counter() - t0
+            hit = self._cache.get(stage.name)
+            if hit is not None and hit[0] == key:
+                value = hit[1]
+            else:
+                value = stage.run(**{name: values[name] for name in stage.inputs})
+                self._cache[stage.name] = (key, value)
+                self.stage_runs[stage.name] = self.stage_runs.get(stage.name, 0) + 1
+            t[stage.name] = time.perf_counter() - t0
+            values[stage.name], keys[stage.name] = value, key
         t["backend"] = backend
-        return Mosaic(w, h, grid, list(pal.colors), counts, stock, owned, de_rows,
-                      sum(de) / n, o.piece, o.to_dict(), t)
+        return replace(values["count"], options=o.to_dict(), timings=t)
 
     def _pin_indices(self, pal, n):
         idx = {c.bricklink_id: j for j, c in enumerate(pal.colors)}
@@ -270,57 +250,6 @@ class Pipeline:
                 "another colour, add pieces of that colour, or use unlimited mode.")
         return out
 
-    def _match(self, space, pal_sp, metric, stock, pins, n):
-        free = [i for i in range(n) if i not in pins]
-        free_stock = list(stock)
-        for j in pins.values():
-            if free_stock[j] is not None:
-                free_stock[j] -= 1
-        over = [j for j, s in enumerate(free_stock) if s is not None and s < 0]
-        if over:
-            cols = self.palette.colors
-            if len(over) == 1:
-                j = over[0]
-                text = (f"You painted {_studs(stock[j] - free_stock[j], cols[j].name)} but your pieces "
-                        f"have only {stock[j]} of it.")
-            else:
-                painted = color.one_of((_studs(stock[j] - free_stock[j], cols[j].name) for j in over), "and")
-                have = color.one_of((f"{stock[j]} {cols[j].name}" for j in over), "and")
-                text = f"You painted {painted}, but your pieces have only {have}."
-            raise match.InventoryError(
-                text + " Unpaint some of those studs, add pieces, or use unlimited mode.")
-        np = _array.np()
-        if np is not None:
-            sub = space[np.asarray(free, dtype=np.int64)] if pins else space
-        else:
-            sub = [space[i] for i in free] if pins else space
-        costs = match.cost_matrix(sub, pal_sp, metric)
-        return match.solve(costs, free_stock), free, free_stock
-
-    def _dither(self, adjusted, pal, seen, pal_sp, metric, assignment, free, free_stock, pins, o):
-        n = o.size[0] * o.size[1]
-        if o.dither == "none" or o.strength <= 0:
-            labels = [0] * n
-            for i, j in pins.items():
-                labels[i] = j
-            for i, j in zip(free, assignment.labels):
-                labels[i] = j
-            return labels
-        px = image_mod.to_list(adjusted)
-        return dither_mod.dither(px, o.size[0], o.size[1], seen, pal_sp, metric, free_stock,
-                                 assignment.prices, o.dither, o.strength, o.serpentine, pins)
-
-    def _delta_e(self, adjusted, seen, labels):
-        """CIEDE2000 between each prepared pixel and the colour seen at its stud."""
-        np = _array.np()
-        pal_lab = [color.linear_to_lab_1(s) for s in seen]
-        if np is not None:
-            lab = color.linear_to_lab(np.asarray(adjusted).reshape(-1, 3))
-            q = np.asarray(pal_lab)[np.asarray(labels)]
-            return color.ciede2000(lab, q).tolist()
-        return [color.ciede2000_1(color.linear_to_lab_1(p), pal_lab[j]) for p, j in zip(adjusted, labels)]
-
-
 NO_INVENTORY = ("There is no inventory to build with: choose at least one set you own, add some pieces, "
                 "or use unlimited mode.")
 
@@ -328,6 +257,116 @@ NO_INVENTORY = ("There is no inventory to build with: choose at least one set yo
 def _studs(n: int, name: str) -> str:
     """``1 stud Black``, ``3 studs Black``."""
     return f"{n} stud{'' if n == 1 else 's'} {name}"
+
+
+# -- the stages ---------------------------------------------------------------------------
+# Each stage is a plain function of named inputs: option fields (see Options), the pipeline's
+# inputs (image, palette, pins, owned), derived values (metric, compensate, seen) or earlier
+# stages by name. STAGES declares them in order; Pipeline.run caches each on its inputs.
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    inputs: tuple
+    run: Callable
+
+
+def _prepare(image, size, crop, background):
+    return image_mod.downscale(image, size, crop, background)
+
+
+def _adjust(prepare, adjustments):
+    return image_mod.adjust(prepare, adjustments)
+
+
+def _space(adjust, metric):
+    return match.to_space(adjust, metric)
+
+
+def _match(space, metric, palette, seen, pins):
+    """The optimal assignment of the unpainted studs under the stock left after painting."""
+    stock = palette.stock
+    n = len(space)
+    free = [i for i in range(n) if i not in pins]
+    free_stock = list(stock)
+    for j in pins.values():
+        if free_stock[j] is not None:
+            free_stock[j] -= 1
+    over = [j for j, s in enumerate(free_stock) if s is not None and s < 0]
+    if over:
+        cols = palette.colors
+        if len(over) == 1:
+            j = over[0]
+            text = (f"You painted {_studs(stock[j] - free_stock[j], cols[j].name)} but your pieces "
+                    f"have only {stock[j]} of it.")
+        else:
+            painted = color.one_of((_studs(stock[j] - free_stock[j], cols[j].name) for j in over), "and")
+            have = color.one_of((f"{stock[j]} {cols[j].name}" for j in over), "and")
+            text = f"You painted {painted}, but your pieces have only {have}."
+        raise match.InventoryError(text + " Unpaint some of those studs, add pieces, or use unlimited mode.")
+    np = _array.np()
+    if np is not None:
+        sub = space[np.asarray(free, dtype=np.int64)] if pins else space
+    else:
+        sub = [space[i] for i in free] if pins else space
+    pal_sp = [metric.to_space_1(c) for c in seen]
+    costs = match.cost_matrix(sub, pal_sp, metric)
+    return match.solve(costs, free_stock), free, free_stock
+
+
+def _dither(match, adjust, metric, seen, pins, size, dither, strength, serpentine):
+    """Labels per stud: the optimal assignment as it is, or dithered within the stock."""
+    assignment, free, free_stock = match
+    w, h = size
+    if dither == "none" or strength <= 0:
+        labels = [0] * (w * h)
+        for i, j in pins.items():
+            labels[i] = j
+        for i, j in zip(free, assignment.labels):
+            labels[i] = j
+        return labels
+    pal_sp = [metric.to_space_1(c) for c in seen]
+    return dither_mod.dither(image_mod.to_list(adjust), w, h, seen, pal_sp, metric, free_stock,
+                             assignment.prices, dither, strength, serpentine, pins)
+
+
+def _delta_e(adjusted, seen, labels):
+    """CIEDE2000 between each prepared pixel and the colour seen at its stud."""
+    np = _array.np()
+    pal_lab = [color.linear_to_lab_1(s) for s in seen]
+    if np is not None:
+        lab = color.linear_to_lab(np.asarray(adjusted).reshape(-1, 3))
+        q = np.asarray(pal_lab)[np.asarray(labels)]
+        return color.ciede2000(lab, q).tolist()
+    return [color.ciede2000_1(color.linear_to_lab_1(p), pal_lab[j]) for p, j in zip(adjusted, labels)]
+
+
+def _count(dither, adjust, seen, palette, owned, size, piece):
+    """The result: grid, counts, stock or what is owned, per-stud colour difference."""
+    labels = dither
+    w, h = size
+    counts = [0] * len(palette.colors)
+    for j in labels:
+        counts[j] += 1
+    de = _delta_e(adjust, seen, labels)
+    own = None
+    if palette.unlimited and owned is not None:
+        own = [int(owned.get(c.bricklink_id, 0)) for c in palette.colors]
+    return Mosaic(width=w, height=h, grid=[labels[y * w:(y + 1) * w] for y in range(h)],
+                  palette=list(palette.colors), counts=counts,
+                  stock=None if palette.unlimited else list(palette.stock), owned=own,
+                  delta_e=[de[y * w:(y + 1) * w] for y in range(h)], mean_delta_e=sum(de) / (w * h), piece=piece)
+
+
+#: The pipeline, in order. A new stage (relief, piece packing) is one more entry here.
+STAGES = (
+    Stage("prepare", ("image", "size", "crop", "background"), _prepare),
+    Stage("adjust", ("prepare", "adjustments"), _adjust),
+    Stage("space", ("adjust", "metric"), _space),
+    Stage("match", ("space", "metric", "palette", "seen", "pins"), _match),
+    Stage("dither", ("match", "adjust", "metric", "seen", "pins", "size", "dither", "strength", "serpentine"), _dither),
+    Stage("count", ("dither", "adjust", "seen", "palette", "owned", "size", "piece"), _count),
+)
 
 
 def build_palette(sets=(), copies=None, custom=None, unlimited=False, piece="round-tile"):
