@@ -32,7 +32,8 @@ def test_every_dither_respects_stock_and_paths_agree(photos, kind):
 
 def test_dithering_keeps_pinned_studs(photos):
     pins = {0: 11, 5: 3, 100: 104}
-    m = pipeline.make_mosaic(photos["coffee.png"], sets=["31197"], size=(24, 24), dither="floyd-steinberg", pins=pins)
+    m = pipeline.make_mosaic(photos["coffee.png"], sets=["31197"], size=(24, 24), dither="floyd-steinberg",
+                                pins=[(i % 24, i // 24, bl) for i, bl in pins.items()])
     flat = [m.palette[j].bricklink_id for row in m.grid for j in row]
     for i, bl in pins.items():
         assert flat[i] == bl

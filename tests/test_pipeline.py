@@ -86,28 +86,33 @@ def test_unlimited_reports_missing(photos):
     assert m.missing
 
 
+def xy(pins, w=48):
+    """``{stud index: id}`` -> the settings' ``[(x, y, id)]`` on a ``w``-wide canvas."""
+    return [(i % w, i // w, bl) for i, bl in pins.items()]
+
+
 def test_pins_count_against_stock(photos):
     stock = palettes.inventory(["31197"])
     pins = {i: 71 for i in range(stock[71])}  # all Magenta painted
-    m = pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins=pins)
+    m = pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins=xy(pins))
     magenta = [c.bricklink_id for c in m.palette].index(71)
     assert m.counts[magenta] == stock[71]
     too_many = {i: 71 for i in range(stock[71] + 1)}
     with pytest.raises(InventoryError, match=f"^You painted {stock[71] + 1} studs Magenta but your pieces have "
                                              f"only {stock[71]} of it. Unpaint some"):
-        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins=too_many)
+        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins=xy(too_many))
     two = {**too_many, 2000: 11, **{i: 11 for i in range(1000, 1000 + stock[11] + 1)}}
     with pytest.raises(InventoryError, match=f"^You painted {stock[11] + 2} studs Black and {stock[71] + 1} studs "
                                              f"Magenta, but your pieces have only {stock[11]} Black and {stock[71]} "
                                              "Magenta."):
-        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins=two)
+        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins=xy(two))
     with pytest.raises(InventoryError, match="^You painted 1 stud Red, but your pieces include no Red. Paint that "
                                              "stud another colour, add pieces of that colour, or use unlimited "
                                              "mode.$"):
-        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins={0: 5})
+        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins=xy({0: 5}))
     with pytest.raises(InventoryError, match="^You painted 2 studs Red and 1 stud Blue, but your pieces include "
                                              "no Red or Blue. Paint those studs"):
-        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins={0: 5, 1: 5, 2: 7})
+        pipeline.make_mosaic(photos["astronaut.png"], sets=["31197"], pins=xy({0: 5, 1: 5, 2: 7}))
 
 
 def test_clear_errors(photos):

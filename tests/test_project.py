@@ -67,5 +67,10 @@ def test_cli_saves_and_reopens_a_project(tmp_path):
     assert first["grid"] == second["grid"]
 
 
-def test_pins_outside_the_canvas_are_kept_but_ignored():
-    assert project.pins_to_indices([[1, 1, 5], [50, 0, 3], [-1, 0, 3]], 10, 10) == {11: 5}
+def test_pins_outside_the_canvas_are_kept_but_ignored(photos):
+    p = pipeline.Pipeline()
+    p.set_image(photos["coffee.png"])
+    project.configure(p, {"size": [10, 10], "unlimited": True, "pins": [[1, 1, 5], [50, 0, 3]]})
+    m = p.run()
+    assert m.palette[m.grid[1][1]].bricklink_id == 5  # Red, painted
+    assert p.pins == ((1, 1, 5), (50, 0, 3))  # the stud outside stays painted for a larger canvas

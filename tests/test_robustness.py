@@ -511,8 +511,8 @@ def test_random_damage_to_a_project(project_text, data):
     lambda: pipeline.build_palette(), lambda: pipeline.Pipeline().set_options(size=(0, 0)),
     lambda: pipeline.Pipeline().set_options(background="red"),
     lambda: pipeline.make_mosaic(image.RGBA(2, 2, bytes(16)), sets=["41948"], size=(40, 40)),
-    lambda: pipeline.make_mosaic(image.RGBA(2, 2, bytes(16)), sets=["41948"], size=(4, 4), pins={0: 5}),
-    lambda: pipeline.make_mosaic(image.RGBA(2, 2, bytes(16)), unlimited=True, size=(4, 4), pins={0: 999}),
+    lambda: pipeline.make_mosaic(image.RGBA(2, 2, bytes(16)), sets=["41948"], size=(4, 4), pins=[(0, 0, 5)]),
+    lambda: pipeline.make_mosaic(image.RGBA(2, 2, bytes(16)), unlimited=True, size=(4, 4), pins=[(0, 0, 999)]),
     lambda: pipeline.make_mosaic(image.RGBA(2, 2, bytes(16)), custom={99999: 5}, unlimited=True, size=(2, 2)),
     lambda: pipeline.make_mosaic(image.RGBA(2, 2, bytes(16)), custom={11: 30}, size=(4, 4), crop=(1, 1, 2, 2)),
 ])

@@ -10,7 +10,7 @@
 //   js/autosave.js        IndexedDB autosave
 //   js/sw-register.js     the service worker (offline) and updates
 import { loadAutosave, autosave } from "./js/autosave.js";
-import { applyView, checkedView, renderCrop, showPhoto, viewFromCrop } from "./js/crop.js";
+import { checkedView, cropFromView, renderCrop, showPhoto, viewFromCrop } from "./js/crop.js";
 import { buildDownloads, progress as exportProgress, saveBlob } from "./js/downloads.js";
 import * as engine from "./js/engine-client.js";
 import { clearError, notice, setNote, setStatus, showError } from "./js/messages.js";
@@ -161,8 +161,8 @@ async function compute() {
   const id = ++computeId;
   const started = performance.now();
   setStatus("busy", "Making your mosaic…");
-  const settings = { ...state.settings };
-  if (!settings.crop) applyView(settings);
+  const { cropView, ...settings } = state.settings; // the crop view is the page's own: the engine gets the box
+  if (!settings.crop) settings.crop = cropFromView(cropView, settings.size[0], settings.size[1]);
   let r;
   try {
     r = await engine.compute(settings);

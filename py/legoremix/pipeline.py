@@ -156,7 +156,7 @@ class Pipeline:
         self.options = Options()
         self.palette: palettes.Palette | None = None
         self.owned: dict | None = None
-        self.pins: dict = {}  # stud index -> BrickLink id
+        self.pins: tuple = ()  # (x, y, BrickLink id) painted by the user
         self._cache: dict = {}
         self.stage_runs: dict = {}  # stage name -> how many times it ran (for tests)
 
@@ -177,15 +177,17 @@ class Pipeline:
         self.palette = palette
         self.owned = owned
 
-    def set_pins(self, pins: dict):
-        self.pins = {int(k): int(v) for k, v in pins.items()}
+    def set_pins(self, pins):
+        """Studs painted by the user, as in the settings: ``[(x, y, BrickLink id), ...]``
+        (studs outside the canvas are kept for later and ignored)."""
+        self.pins = tuple((int(x), int(y), int(bl)) for x, y, bl in pins)
 
     # -- running the declared stages ---------------------------------------------
     def _inputs(self, o: Options):
         """Every value a stage may name, and the cache key standing for each one."""
         pal = self.palette
         n = o.size[0] * o.size[1]
-        pins = self._pin_indices(pal, n)
+        pins = self._pin_indices(pal, *o.size)
         metric = color.get_metric(o.metric)
         seen = [seen_color(c.hex, o.compensate, o.baseplate) for c in pal.colors]
         values = {name: getattr(o, name) for name in Options.__dataclass_fields__}
@@ -224,13 +226,15 @@ class Pipeline:
         t["backend"] = backend
         return replace(values["count"], options=o.to_dict(), timings=t)
 
-    def _pin_indices(self, pal, n):
+    def _pin_indices(self, pal, w, h):
+        """Painted studs inside the canvas as ``{stud index: palette index}``."""
         idx = {c.bricklink_id: j for j, c in enumerate(pal.colors)}
         out = {}
         absent: dict = {}  # BrickLink id -> painted studs, for colours not in the palette
-        for i, bl in self.pins.items():
-            if not 0 <= i < n:
+        for x, y, bl in self.pins:
+            if not (0 <= x < w and 0 <= y < h):
                 continue  # painted outside the current canvas: ignored, kept for later
+            i = y * w + x
             if bl not in idx:
                 absent[bl] = absent.get(bl, 0) + 1
                 continue

@@ -41,16 +41,6 @@ class Project:
     settings: dict = field(default_factory=dict)
 
 
-def pins_to_indices(pins, w: int, h: int) -> dict:
-    """``[[x, y, id], ...]`` -> ``{y*w + x: id}`` for the studs inside a ``w x h`` canvas."""
-    out = {}
-    for p in pins:
-        x, y, bl = (int(v) for v in p)
-        if 0 <= x < w and 0 <= y < h:
-            out[y * w + x] = bl
-    return out
-
-
 def configure(p: pipeline.Pipeline, settings) -> Settings:
     """Set a pipeline's options, palette and pins from settings (a :class:`Settings` or
     its JSON form, validated first: nothing is applied when anything is wrong)."""
@@ -67,7 +57,7 @@ def configure(p: pipeline.Pipeline, settings) -> Settings:
         strength=float(s.strength), serpentine=s.serpentine)
     if pal != p.palette or owned != p.owned:
         p.set_palette(pal, owned)
-    p.set_pins(pins_to_indices(s.pins, s.size[0], s.size[1]))
+    p.set_pins(s.pins)
     return s
 
 

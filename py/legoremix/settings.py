@@ -242,7 +242,9 @@ class _Checker:
         out = {}
         known = palettes.colors()
         for key, n in v.items():
-            bl = int(key) if _is_int(key) or (isinstance(key, str) and key.strip().isdecimal()) else None
+            text = key.strip(" ") if isinstance(key, str) else ""
+            digits = text.isascii() and text.isdigit()  # "11" or " 11 ", not "1.5" or "1\x1f"
+            bl = int(key) if _is_int(key) else int(text) if digits else None
             if bl not in known:
                 self.bad("custom", f"The colour {color.shown(key)} of your extra pieces is not a BrickLink "
                                    "colour number this version of legoremix knows.")
