@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+#: where the site is built for the browser tests (LEGOREMIX_DIST lets parallel runs use their own)
+DIST = Path(os.environ.get("LEGOREMIX_DIST") or ROOT / "dist").resolve()
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 import build  # noqa: E402
@@ -27,8 +29,8 @@ def chromium_path():
 @pytest.fixture(scope="session")
 def site():
     """Build dist/ and serve it; yields the base URL."""
-    subprocess.run([sys.executable, str(ROOT / "build.py")], check=True, cwd=ROOT)
-    handler = lambda *a, **k: build.Handler(*a, directory=str(ROOT / "dist"), **k)  # noqa: E731
+    subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(DIST)], check=True, cwd=ROOT)
+    handler = lambda *a, **k: build.Handler(*a, directory=str(DIST), **k)  # noqa: E731
     httpd = build.http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"

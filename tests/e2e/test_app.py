@@ -231,10 +231,10 @@ def test_a_new_build_updates_cleanly(browser, tmp_path):
     import threading
 
     import build
-    from conftest import ROOT
+    from conftest import DIST
 
     site_dir = tmp_path / "site"
-    shutil.copytree(ROOT / "dist", site_dir)
+    shutil.copytree(DIST, site_dir)
     handler = lambda *a, **k: build.Handler(*a, directory=str(site_dir), **k)  # noqa: E731
     httpd = build.http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

@@ -6,7 +6,7 @@ from functools import partial
 
 import pytest
 
-from conftest import ROOT
+from conftest import DIST
 from helpers import photo_path
 from ui import READY, upload, wait_mosaic
 
@@ -48,7 +48,7 @@ class PlainHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def test_a_plain_static_host_gets_isolation_from_the_service_worker(browser, site):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(PlainHandler, directory=str(ROOT / "dist")))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(PlainHandler, directory=str(DIST)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     ctx = browser.new_context()
     try:
