@@ -36,6 +36,11 @@ LDRAW = {
     155: 330, 156: 322, 157: 30, 158: 326, 220: 353, 225: 128,
 }
 
+# BrickLink id -> Rebrickable colour id where it differs from the LDraw code (checked
+# against Rebrickable's colours table: id, name, RGB). Newer colours got Rebrickable ids
+# of their own; Olive Green and Yellowish Green are swapped against LDraw's numbers.
+REBRICKABLE_FIXES = {155: 326, 158: 158, 220: 1050, 225: 1067, 236: 1062}
+
 PIECE_SCOPE = {
     None: "round-tile",
     "round plates and round tiles combined": "round-mixed",
@@ -64,7 +69,7 @@ def main(ref_dir: Path) -> None:
             "name": c["name"],
             "hex": fixed[0] if fixed else ref_hex,
             "ldraw_id": LDRAW.get(cid),
-            "rebrickable_id": LDRAW.get(cid),
+            "rebrickable_id": REBRICKABLE_FIXES.get(cid, LDRAW.get(cid)),
             "families": families,
         }
         if fixed:

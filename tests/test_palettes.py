@@ -74,3 +74,12 @@ def test_unlimited_palettes_per_family():
     assert {c.bricklink_id for c in tiles.colors} != {c.bricklink_id for c in plates.colors}
     with pytest.raises(ValueError):
         palettes.unlimited_palette("duplo")
+
+
+def test_rebrickable_colour_ids_follow_rebrickable_not_ldraw():
+    """Rebrickable numbers newer colours its own way (checked against its colours table)."""
+    cols = palettes.colors()
+    expected = {11: 0, 1: 15, 86: 71, 85: 72, 220: 1050, 236: 1062, 158: 158, 155: 326, 225: 1067}
+    assert {k: cols[k].rebrickable_id for k in expected} == expected
+    ids = [c.rebrickable_id for c in cols.values() if c.rebrickable_id is not None]
+    assert len(ids) == len(set(ids))  # no two colours share one (an order would mix them up)
