@@ -5,9 +5,12 @@
     python3 build.py serve           # build, then serve on http://127.0.0.1:8000
     python3 build.py --pyodide-packages DIR   # bundle numpy/Pillow wheels found in DIR
     python3 build.py --fetch-pyodide-packages # download them (needs the Pyodide CDN)
+    python3 build.py --depth-model model-small.onnx   # bundle a depth model (see models/README.md)
 
 What goes in (all pinned):
 - Pyodide core and onnxruntime-web from npm (package.json + package-lock.json, npm ci);
+- three.js from npm (the 3D view of a relief);
+- a depth model when given with --depth-model FILE (sha256-checked against models/models.json);
 - pure-Python wheels from PyPI (web/wheels.txt, sha256-pinned) and our own legoremix
   wheel built from py/;
 - numpy and Pillow built for Pyodide, when available: file names and sha256 come from
@@ -39,7 +42,15 @@ WEB = ROOT / "web"
 CACHE = ROOT / ".cache"
 NODE = ROOT / "node_modules"
 PYODIDE_CORE = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
-ORT_FILES = ["ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"]
+ORT_FILES = ["ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm",
+             # WebGPU (used when the browser has it): the JSEP/asyncify build
+             "ort.webgpu.min.mjs", "ort-wasm-simd-threaded.asyncify.mjs", "ort-wasm-simd-threaded.asyncify.wasm"]
+#: three.js for the 3D view of a relief (precached: the view works offline; imported only when opened).
+#: OrbitControls imports the bare name 'three': rewritten to the local file (no import map under the CSP).
+THREE_FILES = {"build/three.module.js": "three.module.js", "build/three.core.js": "three.core.js",
+               "examples/jsm/controls/OrbitControls.js": "OrbitControls.js"}
+#: the depth models build.py --depth-model accepts (name, size, sha256; see models/README.md)
+MODELS = ROOT / "models" / "models.json"
 PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v{version}/full/"
 #: name -> (imports, depends) for wheels we add to the lock file
 WHEEL_META = {
@@ -254,7 +265,37 @@ def service_worker(out: Path) -> dict:
     return {"version": version, "core": core, "on_demand": on_demand}
 
 
-def build(out: Path, pyodide_dir: Path | None = None, fetch: bool = False) -> dict:
+def check_depth_model(path: Path, known: list) -> dict:
+    """The entry of ``known`` (models/models.json) whose sha256 the file has, or SystemExit
+    saying why the file is refused."""
+    if not path.is_file():
+        raise SystemExit(f"build: --depth-model {path}: there is no such file.")
+    digest = sha256(path)
+    for entry in known:
+        if entry["sha256"] == digest:
+            return entry
+    names = ", ".join(f"{e['label']} ({e['file']}, {e['size']:,} bytes)" for e in known)
+    raise SystemExit(f"build: --depth-model {path}: its sha256 {digest} is not that of a supported depth "
+                     f"model ({names}); see models/README.md. Refusing it.")
+
+
+def bundle_depth_model(out: Path, path: Path | None) -> dict | None:
+    """Copy a supported depth model into dist/models/ (hash-checked); its build-info entry."""
+    folder = out / "models"
+    if path is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    entry = check_depth_model(Path(path), json.loads(MODELS.read_text())["models"])
+    for old in folder.glob("*") if folder.exists() else []:
+        if old.name != entry["file"]:
+            old.unlink()
+    copy(Path(path), folder / entry["file"])
+    log(f"depth model bundled: {entry['label']} (models/{entry['file']}, sha256 checked)")
+    return {"file": f"models/{entry['file']}", "label": entry["label"], "sha256": entry["sha256"],
+            "size": entry["size"]}
+
+
+def build(out: Path, pyodide_dir: Path | None = None, fetch: bool = False, depth_model: Path | None = None) -> dict:
     t0 = time.perf_counter()
     npm_install()
     out.mkdir(parents=True, exist_ok=True)
@@ -265,6 +306,10 @@ def build(out: Path, pyodide_dir: Path | None = None, fetch: bool = False) -> di
         copy(pyo / f, out / "pyodide" / f)
     for f in ORT_FILES:
         copy(NODE / "onnxruntime-web" / "dist" / f, out / "ort" / f)
+    for src, name in THREE_FILES.items():
+        text = (NODE / "three" / src).read_text(encoding="utf-8")
+        write_if_changed(out / "three" / name, text.replace("from 'three';", "from './three.module.js';"))
+    model = bundle_depth_model(out, depth_model)
     wheels = download_wheels() + [own_wheel()]
     bundled = pyodide_packages(base_lock, pyodide_dir, fetch)
     wheel_dir = out / "wheels"
@@ -282,7 +327,7 @@ def build(out: Path, pyodide_dir: Path | None = None, fetch: bool = False) -> di
             copy(src, out / src.relative_to(WEB))
     make_icons(out)
     boot = {f"pyodide/{f}": (out / "pyodide" / f).stat().st_size for f in ("pyodide.asm.wasm", "python_stdlib.zip")}
-    info = {"numpy": "numpy" in bundled, "pillow": "pillow" in bundled, "boot_files": boot,
+    info = {"numpy": "numpy" in bundled, "pillow": "pillow" in bundled, "boot_files": boot, "depth_model": model,
             "pyodide": base_lock["_pyodide_version"],
             "legoremix": wheel_name_version(wheels[-1])[1]}
     write_if_changed(out / "build-info.json", json.dumps(info, indent=1, sort_keys=True))
@@ -333,11 +378,14 @@ def main(argv=None):
     ap.add_argument("--pyodide-packages", metavar="DIR", help="folder holding numpy/Pillow Pyodide wheels")
     ap.add_argument("--fetch-pyodide-packages", action="store_true",
                     help="download numpy/Pillow for Pyodide from the Pyodide CDN (hash-checked)")
+    ap.add_argument("--depth-model", metavar="FILE",
+                    help="bundle a supported depth model (.onnx, sha256-checked against models/models.json)")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=8000)
     args = ap.parse_args(argv)
     out = Path(args.out).resolve()
-    build(out, Path(args.pyodide_packages) if args.pyodide_packages else None, args.fetch_pyodide_packages)
+    build(out, Path(args.pyodide_packages) if args.pyodide_packages else None, args.fetch_pyodide_packages,
+          Path(args.depth_model) if args.depth_model else None)
     if args.command == "serve":
         serve(out, args.host, args.port)
 

@@ -39,6 +39,56 @@ boot (about 1.6 s here).
 """
 
 
+QUALITY = """
+## Quality: what the eye sees (`python scripts/bench_quality.py`, issue 12)
+
+The perceived error (`perceived_delta_e`, `legoremix/perceive.py`) is the mean CIEDE2000
+between the photo and the mosaic after both are blurred by a Gaussian of sigma = 1 stud in
+linear light (S-CIELAB style, Zhang & Wandell 1996), round studs seen mixed with the
+baseplate (coverage pi/4). Cells: perceived / flat mean CIEDE2000 (stud by stud), 48x48,
+round tiles, on ten scikit-image samples chosen for variety (portraits, an outdoor scene,
+dark, low-contrast and graphic images; the offline set holds no true landscape) and two
+sets: 31197 (7 colours, 629 black) and 31201 (12 colours).
+
+- "2-phase" is **our reconstruction** of the seed app's default (every stud its nearest
+  colour, then each colour over its stock keeps its best-matched studs and the others take
+  their nearest colour with pieces left), matched like ours (CIEDE2000, baseplate mix).
+  The seed app is not available here, so the issue's goal "at least 25 % below the seed's
+  default" is measured against this reconstruction only.
+- "refine" is `--refine` as the CLI runs it: to convergence, from the two best-looking of
+  {optimal assignment, chosen dithering, Floyd-Steinberg within stock}.
+- Against the 2-phase baseline the refined mosaic is 13-86 % lower (mean 44 %); 15 of the
+  20 pairs reach the 25 % goal. The five that do not are three photos with the 7-colour
+  set 31197 (rocket -19 %, hubble -13 %, colour wheel -14 %) and two graphics with 31201
+  (logo -20 %, colour wheel -15 %). With 31197 the two dark photos are bounded by the
+  stock: 1500 of the 2304 studs must be bright pinks, azure or yellow, so the blurred
+  mosaic's mean lightness cannot fall much below L* 55 against the photo's L* of about 13;
+  the colour wheel needs hues the set lacks. The refined mosaic is never worse than the
+  flat optimum (9-84 % lower here).
+- Times were measured while the machine was shared with other jobs (load average 4-6 on
+  its 2 cores), so the wall-clock times are inflated about 3x; the CPU time of the
+  benchmark process is the fairer figure. Both paths run the same scalar code for the
+  refinement (identical grids), so numpy does not speed it up. In the page, refining runs
+  with a time budget of 1.5 s for the whole stage and returns the best mosaic found by
+  then (last column: the same budget in CPython). In headless Chromium on the pure path,
+  ticking "Best look within stock" for chelsea.png at 48x48 with 31197 took 1.6-1.7 s of
+  compute and lowered the perceived error from 19.35 to 8.81 (8.59 when run to the end);
+  `tests/e2e/test_quality_page.py` prints that time (a figure, not a test: machines vary 2x).
+
+"""
+
+
+RELIEF = """
+## 3D relief plates (`python scripts/bench_relief.py`, issue 9)
+
+Plates under each relief layer on a real depth map (the Middlebury 2014 "Motorcycle" ground-truth
+disparity with its photo, from the scikit-image wheel): greedy (largest-first, the seed app), ours
+(`legoremix.relief.plates`, `packing.pack` per layer) and the exact optimum (scipy HiGHS, benchmark
+only); 14 plate sizes, 16-stud sections; ours timed on the pure-Python path, cold cache.
+
+"""
+
+
 def run(args):
     r = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, check=True)
     return "\n".join(l for l in r.stdout.splitlines() if not l.startswith("build:"))
@@ -47,7 +97,10 @@ def run(args):
 def main():
     engine = run(["-m", "legoremix.bench"])
     web = run(["scripts/bench_web.py"])
-    text = HEADER + engine + "\n" + WEB + web + f"\n\n_Updated {time.strftime('%Y-%m-%d')}._\n"
+    quality = run(["scripts/bench_quality.py"])
+    relief = run(["scripts/bench_relief.py"])
+    text = (HEADER + engine + "\n" + WEB + web + "\n" + QUALITY + quality + "\n" + RELIEF + relief
+            + f"\n\n_Updated {time.strftime('%Y-%m-%d')}._\n")
     (ROOT / "docs" / "benchmarks.md").write_text(text)
     print(text)
 

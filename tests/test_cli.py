@@ -125,3 +125,13 @@ def test_console_script_is_installed():
     assert r.returncode == 0 and "31203" in r.stdout
     r = subprocess.run([exe, "nope.png", "--set", "31197"], capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.startswith("legoremix: error:")
+
+
+def test_cli_prints_instructions_with_many_colours(tmp_path):
+    """Issue 7: unlimited 96x48 (dozens of colours) used to fail with "too many colours"."""
+    from pypdf import PdfReader
+    assert run(photo_path("astronaut.png"), "--unlimited", "--size", "96x48", "--pdf", "--out", tmp_path) == 0
+    d = json.loads((tmp_path / "mosaic.json").read_text())
+    assert len(d["counts"]) > 20
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "instructions.pdf").pages)
+    assert all(c["name"] in text for c in d["palette"] if c["hex"] in d["counts"])

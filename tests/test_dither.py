@@ -72,3 +72,9 @@ def test_property_dither_within_stock(w, h, kind, strength, data):
     m = p.run()
     assert all(c <= s for c, s in zip(m.counts, stock))
     assert (m.width, m.height, len(m.grid), len(m.grid[0])) == (w, h, h, w)
+
+
+def test_every_dither_has_a_label_for_people():
+    from legoremix import dither
+    assert set(dither.LABELS) == set(dither.DITHERS)
+    assert all(label[0].isupper() and "-" not in label for label in dither.LABELS.values())

@@ -18,6 +18,8 @@ import { draw, markStale, renderBrushes, renderCounts, renderStats } from "./js/
 import { buildControls, resetFields, setSize, syncControls } from "./js/settings-panel.js";
 import { VIEW_DEFAULTS, commit, redo, replaceSettings, state, subscribe, undo } from "./js/store.js";
 import { registerServiceWorker } from "./js/sw-register.js";
+import { initRelief, renderRelief, useDepth } from "./js/relief.js";
+import { initPieces, renderPieces } from "./js/pieces.js";
 
 const $ = (sel) => document.querySelector(sel);
 let computeId = 0;
@@ -26,6 +28,8 @@ let computeId = 0;
 subscribe((kind) => {
   if (kind === "undo" || kind === "replace") resetFields();
   syncControls();
+  renderRelief();
+  renderPieces();
   renderCrop();
   compute();
   if (kind !== "preview") autosave();
@@ -49,6 +53,8 @@ async function onReady(info) {
   document.body.dataset.boot = JSON.stringify(info.bootMs);
   buildControls(info);
   buildDownloads(info);
+  await initRelief(info, { changed: compute });
+  initPieces(info);
   syncControls();
   const restored = await restoredPromise;
   if (restored && !state.image) {
@@ -82,13 +88,35 @@ async function restore(saved) {
   }
   replaceSettings({ ...structuredClone(state.defaults), ...checked.settings, cropView: checkedView(saved.settings.cropView) },
     { record: false });
-  if (await loadImage(saved.image, { keepSettings: true })) setNote("restored", "Restored your last session.");
+  if (await loadImage(saved.image, { keepSettings: true })) {
+    setNote("restored", "Restored your last session.");
+    if (saved.depth) await useDepth(saved.depth, { quiet: true }); // the relief's depth map too
+  }
 }
 
 // ---------- photos and projects ----------
+// While the engine is still booting, the photo and a crop box show at once (the browser
+// decodes it here too); the mosaic follows when the engine is ready.
+async function showEarly(blob) {
+  if (state.info || state.image) return;
+  try {
+    const bmp = await createImageBitmap(blob, { imageOrientation: "from-image" });
+    const { width, height } = bmp;
+    bmp.close();
+    if (state.info || state.image) return;
+    showPhoto(URL.createObjectURL(blob));
+    const side = Math.min(width, height); // the default canvas is square until the engine says otherwise
+    const box = $("#crop-box").style;
+    [box.left, box.top] = [`${50 * (1 - side / width)}%`, `${50 * (1 - side / height)}%`];
+    [box.width, box.height] = [`${100 * side / width}%`, `${100 * side / height}%`];
+    document.body.dataset.early = "photo"; // read by the browser tests and scripts/bench_web.py
+  } catch { /* not an image: the engine will say so in a sentence */ }
+}
+
 async function loadImage(blob, { keepSettings = false } = {}) {
   clearError();
-  setStatus("busy", "Reading the photo…");
+  setStatus(state.info ? "busy" : "loading", state.info ? "Reading the photo…" : "Your photo is ready; the engine is still loading…");
+  showEarly(blob);
   let r;
   try {
     r = await engine.request({ type: "image", blob });
@@ -100,14 +128,16 @@ async function loadImage(blob, { keepSettings = false } = {}) {
   if (state.image?.url) URL.revokeObjectURL(state.image.url);
   state.image = { width: r.width, height: r.height, url: URL.createObjectURL(blob) };
   state.imageBlob = blob;
+  state.depth = null; // a new photo: the engine dropped the old photo's depth map
   setNote("image", r.note || "", { reset: true });
   showPhoto(state.image.url);
-  if (!keepSettings) commit((s) => { s.cropView = structuredClone(VIEW_DEFAULTS.cropView); s.crop = null; s.pins = []; });
+  // a new photo starts a new history: older steps would bring back a crop of the old photo
+  if (!keepSettings) commit((s) => { s.cropView = structuredClone(VIEW_DEFAULTS.cropView); s.crop = null; s.pins = []; }, { fresh: true });
   else { renderCrop(); await compute(); }
   return true;
 }
 
-async function openProject(file) {
+async function openProject(file, where = "project") {
   clearError();
   setStatus("busy", "Opening the project…");
   try {
@@ -116,18 +146,20 @@ async function openProject(file) {
     if (state.image?.url) URL.revokeObjectURL(state.image.url);
     state.image = { width: r.width, height: r.height, url: URL.createObjectURL(blob) };
     state.imageBlob = blob;
+    state.depth = null; // projects hold no depth map
     showPhoto(state.image.url);
     setNote("project", "", { reset: true });
-    replaceSettings({ ...structuredClone(state.defaults), ...r.settings, cropView: viewFromCrop(r.settings.crop, r.settings.size) });
+    replaceSettings({ ...structuredClone(state.defaults), ...r.settings, cropView: viewFromCrop(r.settings.crop, r.settings.size) },
+      { fresh: true });
   } catch (e) {
     setStatus("error", "The project could not be opened");
-    showError("project", e.message);
+    showError(where, e.message);
   }
 }
 
 function pickFile(file) {
   if (!file) return;
-  if (/\.legoremix$/i.test(file.name)) openProject(file);
+  if (/\.legoremix$/i.test(file.name)) openProject(file, "photo"); // chosen or dropped where photos go
   else loadImage(file);
 }
 $("#image-input").onchange = (e) => { pickFile(e.target.files[0]); e.target.value = ""; };
@@ -179,6 +211,8 @@ async function compute() {
   renderCounts();
   renderBrushes();
   renderStats();
+  renderRelief();
+  renderPieces();
   // latency from the change to the drawn mosaic, read by scripts/bench_web.py
   document.body.dataset.latency = String(Math.round(performance.now() - started));
   document.body.dataset.computed = String(id);

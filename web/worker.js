@@ -12,6 +12,13 @@
 //   {type: "validate", settings}          check settings (e.g. an autosave) without using them
 //   {type: "project-file", settings}      a project file of the current photo with these settings as given
 //   {type: "pdf", result, options}        PDF worker only: instructions for a compute result
+//   {type: "depth-image", blob}           3D relief: a depth map picture (grey, brighter = nearer)
+//   {type: "depth-map", width, height, values}  3D relief: a depth map a model estimated (Float32Array)
+//   {type: "depth-clear"}                 back to a flat mosaic
+//   {type: "estimate", image, model: {key, blob}, background}  depth worker only (new Worker(url,
+//                                         {name: "depth"})): estimate a photo's depth with a model file
+//                                         (onnxruntime-web through js/ort-runtime.js); done with
+//                                         {width, height, values, label, backend}
 // Worker -> page:
 //   {type: "progress", label, fraction}   while booting (id 0) or working
 //   {type: "ready", info}                 engine loaded (sets, colours, options, default settings)
@@ -25,8 +32,8 @@ import { loadPyodide } from "./pyodide/pyodide.mjs";
 
 // the role comes from the worker's name (a query string would be lost when the service
 // worker answers from its cache)
-const ROLE = self.name === "pdf" ? "pdf" : "engine";
-const MAX_PIXELS = 16_777_216; // larger photos are reduced (high quality) to this many pixels
+const ROLE = ["pdf", "depth"].includes(self.name) ? self.name : "engine";
+const WORK_SIDE = 2048; // longest side of the working copy of a photo (8 pixels per stud at 256 studs)
 let api = null;
 let pyodide = null;
 let interruptView = null; // Uint8Array over the page's SharedArrayBuffer, if it sent one
@@ -75,7 +82,12 @@ async function boot() {
   t.push(performance.now());
   progress("Starting the engine", 0.9);
   api = pyodide.pyimport("legoremix.browser");
-  if (ROLE === "pdf") pyodide.pyimport("fpdf"); // import it now (about a second), not at the first PDF
+  if (ROLE === "pdf") { // import it now (about a second), not at the first PDF
+    // fpdf2 warns that Pillow is missing: we draw vectors only, so the warning means nothing here
+    pyodide.runPython("import warnings; warnings.filterwarnings('ignore', message='Pillow could not be imported')");
+    pyodide.pyimport("fpdf");
+  }
+  if (ROLE === "depth") self.ortRuntime = (await import("./js/ort-runtime.js")).runtimeHelper;
   const engineInfo = JSON.parse(api.info());
   t.push(performance.now());
   engineInfo.build = info;
@@ -85,7 +97,7 @@ async function boot() {
   pump();
 }
 
-async function decode(blob) {
+async function decode(blob, maxSide = 0) {
   let bmp;
   try {
     bmp = await createImageBitmap(blob, { imageOrientation: "from-image" });
@@ -94,14 +106,24 @@ async function decode(blob) {
   }
   let { width, height } = bmp;
   let note = null;
-  if (width * height > MAX_PIXELS) {
-    const s = Math.sqrt(MAX_PIXELS / (width * height));
-    const w2 = Math.max(1, Math.floor(width * s));
-    const h2 = Math.max(1, Math.floor(height * s));
-    note = `Your photo has ${(width * height / 1e6).toFixed(0)} megapixels; ` +
-      `the app works on a ${(w2 * h2 / 1e6).toFixed(0)}-megapixel copy (more than enough for any mosaic).`;
+  if (Math.max(width, height) > WORK_SIDE) {
+    // the browser reduces a big photo (high quality) to a working copy; the engine then averages
+    // it exactly in linear light. A 12-megapixel phone photo is reduced about 2x: 4 pixels per stud
+    // even at 512 studs, and each change is several times faster than on the full photo.
+    const s = WORK_SIDE / Math.max(width, height);
+    const w2 = Math.max(1, Math.round(width * s));
+    const h2 = Math.max(1, Math.round(height * s));
+    if (width * height > 16e6) {
+      note = `Your photo has ${(width * height / 1e6).toFixed(0)} megapixels; the app works on a ` +
+        `${w2} × ${h2} copy, more than enough for any mosaic.`;
+    }
     width = w2;
     height = h2;
+  }
+  if (maxSide && Math.max(width, height) > maxSide) { // depth map pictures: finer than any mosaic needs
+    const s = maxSide / Math.max(width, height);
+    width = Math.max(1, Math.round(width * s));
+    height = Math.max(1, Math.round(height * s));
   }
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
@@ -169,6 +191,28 @@ async function handle(msg) {
       const buf = bytesOf(api.export_file(msg.kind, JSON.stringify(msg.options || {})));
       progress("Done", 1, id);
       post({ id, type: "done", result: { ...meta, data: buf } }, [buf]);
+    } else if (type === "depth-image") {
+      const img = await decode(msg.blob, 512);
+      post({ id, type: "done", result: parse(api.set_depth_image(img.width, img.height, img.data)) });
+    } else if (type === "depth-map") {
+      const bytes = new Uint8Array(msg.values.buffer, msg.values.byteOffset, msg.values.byteLength);
+      post({ id, type: "done", result: parse(api.set_depth_map(msg.width, msg.height, bytes)) });
+    } else if (type === "depth-clear") {
+      post({ id, type: "done", result: parse(api.clear_depth()) });
+    } else if (type === "estimate") {
+      const t0 = performance.now();
+      progress("Reading the photo", 0.05, id);
+      const img = await decode(msg.image);
+      const loaded = self.ortRuntime.loaded(msg.model.key);
+      progress(loaded ? "Estimating depth" : "Loading the depth model", 0.2, id);
+      self.ortRuntime.progress = (label, f) => progress(label, f, id);
+      const modelBytes = loaded ? null : new Uint8Array(await msg.model.blob.arrayBuffer());
+      const pair = await api.estimate_depth(img.width, img.height, img.data, msg.model.key, modelBytes,
+        msg.background || "#ffffff");
+      let r, values;
+      try { r = parse(pair.get(0)); values = bytesOf(pair.get(1)); } finally { pair.destroy(); }
+      progress("Done", 1, id);
+      post({ id, type: "done", result: { ...r, values: new Float32Array(values), ms: performance.now() - t0 } }, [values]);
     } else if (type === "validate") {
       post({ id, type: "done", result: parse(api.validate(JSON.stringify(msg.settings))) });
     } else if (type === "project-file") {

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 
-from . import _array, color, dither, formats, image, palettes, pipeline, project, settings as settings_mod
+from . import _array, color, depth, dither, formats, image, palettes, pieces, pipeline, project, settings as settings_mod
 from .match import InventoryError
 from .settings import SettingsError
 
 _pipeline = pipeline.Pipeline()
+#: Seconds the best look within stock may take in the page (it returns the best mosaic found by
+#: then): with the rest of a compute, a 48x48 refined mosaic within about 2 s on the pure path.
+REFINE_BUDGET = 1.5
+_pipeline.set_options(refine_budget=REFINE_BUDGET)
 _state = {"mosaic": None, "settings": None}
 
 
@@ -43,8 +47,10 @@ def info() -> str:
     colors = [c.to_dict() for c in palettes.colors().values()]
     return _ok(sets=sets, colors=colors, pieces={k: v[1] for k, v in palettes.PIECES.items()},
                metrics={k: m.label for k, m in color.METRICS.items()}, dithers=list(dither.DITHERS),
+               dither_labels={k: dither.LABELS[k] for k in dither.DITHERS},
                backend=_array.backend(), max_studs=image.MAX_STUDS, max_copies=settings_mod.MAX_COPIES,
-               defaults=settings_mod.defaults(), exports=formats.info())
+               defaults=settings_mod.defaults(), exports=formats.info(),
+               part_sizes={k: pieces.sizes_of(k) for k in palettes.PIECES}, all_sizes=pieces.all_sizes())
 
 
 def _settings_error(e: SettingsError) -> str:
@@ -149,3 +155,83 @@ def image_png():
     """The working image as PNG (for the page's preview after loading a project)."""
     img = _pipeline._image
     return _to_js(project.encode_png_rgba(img))
+
+
+# -- 3D relief: depth maps (engine worker) and depth models (depth worker) -----------------
+
+def set_depth_image(width: int, height: int, data) -> str:
+    """Use a depth map picture (decoded RGBA, grey = depth, brighter = nearer) for the
+    relief of the current photo."""
+    try:
+        dm = depth.from_image(image.RGBA(int(width), int(height), _bytes(data)))
+    except (image.ImageError, depth.DepthError) as e:
+        return _ok(error=str(e))
+    _pipeline.set_depth(dm)
+    _state["mosaic"] = None
+    return _ok(width=dm.width, height=dm.height)
+
+
+def set_depth_map(width: int, height: int, data) -> str:
+    """Use a depth map a model estimated (``width * height`` float32 values, from
+    :func:`estimate_depth` in the depth worker)."""
+    from array import array
+    values = array("f")
+    values.frombytes(_bytes(data))
+    if len(values) != int(width) * int(height) or not len(values):
+        return _ok(error="The depth map is incomplete. Estimate the depth again.")
+    _pipeline.set_depth(depth.DepthMap(int(width), int(height), tuple(values)))
+    _state["mosaic"] = None
+    return _ok(width=int(width), height=int(height))
+
+
+def clear_depth() -> str:
+    """Back to a flat mosaic."""
+    _pipeline.set_depth(None)
+    _state["mosaic"] = None
+    return _ok(cleared=True)
+
+
+_models: dict = {}  # model key -> depth.Model (the session lives in the JS helper, one per model)
+
+
+async def estimate_depth(width: int, height: int, data, key: str, model_data, background: str = "#ffffff"):
+    """Depth worker: estimate the depth of a photo (RGBA) with a model file. The engine
+    decides everything (which model, its names, the input tensor, the output's meaning);
+    the thin JS helper ``self.ortRuntime`` (web/js/ort-runtime.js) only creates the
+    onnxruntime-web session (once per model) and runs it. Returns ``(JSON, values)``:
+    ``{width, height, label, model, backend}`` and the depth map's float32 values, or
+    ``({"error"}, None)``."""
+    from array import array
+
+    import js
+    from pyodide.ffi import to_js
+    try:
+        img = image.RGBA(int(width), int(height), _bytes(data))
+        spec = _models.get(key)
+        if spec is None:
+            spec = depth.inspect(_bytes(model_data))
+            try:
+                names = await js.ortRuntime.load(key, model_data)
+            except Exception as e:  # noqa: BLE001 - onnxruntime-web's own message, in a sentence
+                raise depth.DepthError(f"The depth model could not be loaded: {_js_message(e)}") from None
+            spec = depth.with_names(spec, list(names.inputs), list(names.outputs))
+            _models.clear()  # the helper keeps one session at a time
+            _models[key] = spec
+        x = depth.preprocess(img, spec, color.hex_to_rgb8(background))
+        tensor = js.Float32Array.new(to_js(x.tobytes()).buffer)
+        try:
+            out = await js.ortRuntime.run(key, spec.input, spec.output, tensor, to_js([1, 3, spec.height, spec.width]))
+        except Exception as e:  # noqa: BLE001
+            raise depth.DepthError(f"The depth model could not run: {_js_message(e)}") from None
+        values = array("f")
+        values.frombytes(js.Uint8Array.new(out.buffer, out.byteOffset, out.byteLength).to_bytes())
+        dm = depth.postprocess(values, spec)
+    except (image.ImageError, depth.DepthError) as e:
+        return _ok(error=str(e)), None
+    return _ok(width=dm.width, height=dm.height, label=spec.label, model=spec.to_dict(),
+               backend=str(js.ortRuntime.backend)), _to_js(array("f", dm.values).tobytes())
+
+
+def _js_message(e) -> str:
+    text = str(e).strip().splitlines()[-1] if str(e).strip() else e.__class__.__name__
+    return text if text.endswith(".") else text + "."

@@ -12,7 +12,7 @@ import collections
 import sys
 from pathlib import Path
 
-from . import dither as dither_mod, export, formats, image, palettes, pipeline, project
+from . import depth, dither as dither_mod, export, formats, image, palettes, pieces, pipeline, project
 from .color import METRICS
 from .match import InventoryError
 from .settings import ADJUSTMENT_RANGES, Settings
@@ -59,6 +59,27 @@ def _parser():
                    help="what the BrickLink and Rebrickable lists hold: only the pieces you are "
                         "missing, or all pieces used (default: missing if you own pieces and "
                         "something is missing, else all)")
+    p.add_argument("--depth", metavar="FILE",
+                   help="make a 3D relief: a depth model (.onnx: MiDaS v2.1 small or Depth Anything V2 Small, "
+                        "needs the onnxruntime package) or a depth map picture (grey, brighter = nearer)")
+    p.add_argument("--levels", type=int, default=DEFAULT.levels,
+                   help=f"relief levels, 2-4 (default {DEFAULT.levels}): studs raised on 0 to LEVELS-1 plates")
+    p.add_argument("--thresholds", default=None, metavar="A,B,...",
+                   help="LEVELS-1 rising depths between 0 (far) and 1 (near) where the next level starts "
+                        "(default: evenly spaced)")
+    p.add_argument("--plate-sizes", default=None, metavar="1x1,1x2,...",
+                   help=f"plate sizes allowed under the relief (default: all of {','.join(DEFAULT.plate_sizes)})")
+    p.add_argument("--plate-color", type=int, default=DEFAULT.plate_color, metavar="ID",
+                   help=f"BrickLink colour of the relief plates (default {DEFAULT.plate_color}, Black)")
+    p.add_argument("--refine", action="store_true",
+                   help="best look within stock: rearrange the pieces so the mosaic looks closest to the photo "
+                        "from a distance (slower: about a second for 48x48)")
+    p.add_argument("--sizes", default=None, metavar="1x1,1x2,...",
+                   help="part sizes allowed: same-colour studs merge into the fewest such parts "
+                        f"(default 1x1 only; known: {','.join(pieces.all_sizes())})")
+    p.add_argument("--part-costs", default=None, metavar="SIZE=W,...",
+                   help="weight of each part size, e.g. 1x1=1,1x2=1.4: the packing then has the lowest total "
+                        "weight instead of the fewest parts (unlisted sizes weigh 1)")
     p.add_argument("--list-sets", action="store_true", help="list the known sets and exit")
     return p
 
@@ -69,6 +90,26 @@ def list_sets() -> str:
         canvas = "x".join(map(str, s.canvas)) if s.canvas else "-"
         lines.append(f"{s.id:32} {s.set_number:6} {canvas:>7} {len(s.studs):3} colours {s.total:6} studs  {s.name}")
     return "\n".join(lines)
+
+
+def _sizes_arg(text):
+    """``--sizes 1x1,1x2,2x2`` as a list of size names (checked with the settings)."""
+    return [v.strip() for v in text.split(",") if v.strip()] if text else list(DEFAULT.sizes)
+
+
+def _costs_arg(text):
+    """``--part-costs 1x1=1,1x2=1.4`` as {size: weight} (checked with the settings)."""
+    if not text:
+        return None
+    out = {}
+    for item in text.split(","):
+        try:
+            k, v = item.split("=")
+            out[k.strip()] = float(v)
+        except ValueError:
+            raise ValueError(f"The part weight “{item}” is not understood: write SIZE=WEIGHT, for example "
+                             "1x2=1.4.") from None
+    return out
 
 
 def settings_from_args(args) -> dict:
@@ -98,13 +139,24 @@ def settings_from_args(args) -> dict:
         except (ValueError, AssertionError):
             raise ValueError(f"The crop box “{args.crop}” is not understood: write it as X,Y,W,H in "
                              "pixels, for example 0,0,400,400.") from None
+    thresholds = None
+    if args.thresholds:
+        try:
+            thresholds = [float(v) for v in args.thresholds.split(",")]
+        except ValueError:
+            raise ValueError(f"The thresholds “{args.thresholds}” are not understood: write {args.levels - 1} "
+                             "rising numbers between 0 and 1, for example 0.33,0.67.") from None
+    plate_sizes = [v.strip() for v in args.plate_sizes.split(",")] if args.plate_sizes else list(DEFAULT.plate_sizes)
     s = Settings.from_dict({
         "size": list(size), "crop": crop, "background": args.background,
         "adjustments": {k: getattr(args, k) for k in ADJUSTMENT_RANGES},
         "metric": args.metric, "piece": piece, "round_compensation": False if args.no_compensation else None,
         "dither": args.dither, "strength": args.strength,
         "sets": dict(set_counts), "custom": custom,
-        "unlimited": args.unlimited, "pins": []})
+        "unlimited": args.unlimited, "pins": [],
+        "section": args.section, "levels": args.levels, "thresholds": thresholds, "plate_sizes": plate_sizes,
+        "plate_color": args.plate_color, "refine": args.refine,
+        "sizes": _sizes_arg(args.sizes), "part_costs": _costs_arg(args.part_costs)})
     problem = s.inventory_problem()
     if problem:
         raise ValueError(f"There is no inventory. {problem} Use --set, --custom or --unlimited.")
@@ -127,6 +179,8 @@ def run(argv=None) -> int:
     p = pipeline.Pipeline()
     p.set_image(img)
     project.configure(p, settings)
+    if args.depth:
+        p.set_depth(depth.load(args.depth, img))
     mosaic = p.run()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -149,7 +203,15 @@ def run(argv=None) -> int:
             written.append(name)
     used = sum(mosaic.counts)
     print(f"{mosaic.width}x{mosaic.height} studs, {sum(1 for n in mosaic.counts if n)} colours, "
-          f"{used} pieces, mean CIEDE2000 {mosaic.mean_delta_e:.2f}; wrote {', '.join(written)} to {out}")
+          f"{used} pieces, mean CIEDE2000 {mosaic.mean_delta_e:.2f}, perceived {mosaic.perceived_delta_e:.2f}; "
+          f"wrote {', '.join(written)} to {out}")
+    if mosaic.parts:
+        s = pieces.summary(mosaic)
+        print(f"bigger pieces: {s['parts']} parts instead of {s['studs']} 1x1 pieces ({s['saving']:.1f} % fewer)")
+    if mosaic.plates:
+        layers = max(p["level"] for p in mosaic.plates)
+        print(f"relief: {len(mosaic.plates)} {mosaic.plate_color.name} plates in {layers} "
+              f"layer{'s' if layers > 1 else ''} under the raised studs")
     if mosaic.missing:
         miss = ", ".join(f"{n} x {palettes.colors()[k].name}" for k, n in sorted(mosaic.missing.items()))
         print(f"missing from your pieces: {miss}")

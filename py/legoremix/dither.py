@@ -45,6 +45,10 @@ def bayer(n: int):
 
 ORDERED = {"bayer4": bayer(4), "bayer8": bayer(8)}
 DITHERS = ("none",) + tuple(KERNELS) + tuple(ORDERED)
+#: What a person sees in the page for each method.
+LABELS = {"none": "None (best pieces per stud)", "floyd-steinberg": "Floyd–Steinberg", "jarvis": "Jarvis",
+          "stucki": "Stucki", "sierra": "Sierra", "atkinson": "Atkinson", "bayer4": "Ordered (Bayer 4 × 4)",
+          "bayer8": "Ordered (Bayer 8 × 8)"}
 #: Amplitude of ordered dithering at 100 % strength, in sRGB units (0-1).
 ORDERED_SPREAD = 0.2
 

@@ -9,7 +9,8 @@ Formats:
 - Rebrickable: the CSV part list import (``Part,Color,Quantity``, Rebrickable colour ids).
 
 Both shopping lists hold either what the user is missing or everything used; see
-:func:`wanted`.
+:func:`wanted`. A relief's plates (no Lego Art set has them) are on every list: see
+:func:`plate_rows`.
 - LDraw: the LDraw File Format 1.0.2 (type 1 lines; 1 stud = 20 LDU, 1 plate = 8 LDU,
   -Y is up), one ``0 STEP`` per section.
 """
@@ -22,6 +23,7 @@ import zlib
 from html import escape  # light: xml.sax.saxutils would import urllib.request
 
 from .color import hex_to_rgb8
+from . import pieces
 from .palettes import PIECES
 
 #: LDraw file of a 16x16 plate (the Lego Art baseplate) and its colour (Black).
@@ -71,6 +73,53 @@ def _sprite(rgb, base, cell, round_):
     return rows
 
 
+def _mix(rgb, to, f):
+    return tuple(int(round(c + (t - c) * f)) for c, t in zip(rgb, to))
+
+
+def piece_sprite(rgb, base, cell, round_, stud, edges=15):
+    """One stud's cell as the piece looks from above, as ``cell`` rows of RGB bytes.
+
+    Square pieces end in a thin gap on the sides in ``edges`` (1 top, 2 right, 4 bottom,
+    8 left: where the part ends), lit on the top and left sides and shaded on the bottom
+    and right, so even black pieces stand out on a dark baseplate; plates and bricks
+    (``stud``) show a stud ring lit the same way; round pieces are circles. The centre
+    pixel is always the piece's own colour.
+    """
+    if round_:
+        rows = _sprite(rgb, base, cell, True)
+    else:
+        light, dark = _mix(rgb, (255, 255, 255), 0.35), _mix(rgb, (0, 0, 0), 0.45)
+        gap = 1 if cell >= 6 else 0
+        bevel = max(1, cell // 12) if cell >= 8 else 0
+        rows = []
+        for y in range(cell):
+            row = bytearray()
+            for x in range(cell):
+                col = rgb
+                if (edges & 1 and y < gap) or (edges & 4 and y >= cell - gap) or \
+                        (edges & 8 and x < gap) or (edges & 2 and x >= cell - gap):
+                    col = base
+                elif (edges & 1 and y < gap + bevel) or (edges & 8 and x < gap + bevel):
+                    col = light
+                elif (edges & 4 and y >= cell - gap - bevel) or (edges & 2 and x >= cell - gap - bevel):
+                    col = dark
+                row += bytes(col)
+            rows.append(bytes(row))
+    if stud and cell >= 8:
+        rows = [bytearray(r) for r in rows]
+        light, dark = _mix(rgb, (255, 255, 255), 0.4), _mix(rgb, (0, 0, 0), 0.45)
+        r_out, r_in = cell * 0.3, cell * 0.3 - max(1.0, cell * 0.07)
+        for y in range(cell):
+            for x in range(cell):
+                dx, dy = x + 0.5 - cell / 2, y + 0.5 - cell / 2
+                d2 = dx * dx + dy * dy
+                if r_in * r_in < d2 <= r_out * r_out:
+                    rows[y][3 * x:3 * x + 3] = bytes(light if dx + dy < 0 else dark)
+        rows = [bytes(r) for r in rows]
+    return rows
+
+
 def render_png(mosaic, cell: int = 20, grid: bool = False, section: int = 16,
                baseplate: str = "#212121") -> bytes:
     """The mosaic as a PNG, ``cell`` pixels per stud, studs drawn as the pieces look.
@@ -82,17 +131,26 @@ def render_png(mosaic, cell: int = 20, grid: bool = False, section: int = 16,
     w, h = mosaic.width, mosaic.height
     if w * h * cell * cell > 100_000_000:
         raise ExportError("That PNG would be larger than 100 megapixels. Choose a smaller stud size.")
-    round_ = PIECES.get(mosaic.piece, PIECES["round-tile"])[2]
+    piece = mosaic.piece if mosaic.piece in PIECES else "round-tile"
     base = hex_to_rgb8(baseplate)
-    sprites = [_sprite(hex_to_rgb8(c.hex), base, cell, round_) for c in mosaic.palette]
+    edge_rows, size_rows = pieces.edges(mosaic.parts, w, h)
+    sprites: dict = {}
+
+    def sprite(j, e, wh):
+        key = (j, e, wh == (1, 1))
+        if key not in sprites:
+            sprites[key] = piece_sprite(hex_to_rgb8(mosaic.palette[j].hex), base, cell, *pieces.looks(piece, *wh), e)
+        return sprites[key]
+
     line = bytes((200, 200, 200))
     rows = []
     for y, grow in enumerate(mosaic.grid):
+        cells = [sprite(j, e, wh) for j, e, wh in zip(grow, edge_rows[y], size_rows[y])]
         for r in range(cell):
             if grid and r == 0 and y % section == 0 and y:
                 rows.append(line * (w * cell))
                 continue
-            row = b"".join(sprites[j][r] for j in grow)
+            row = b"".join(sp[r] for sp in cells)
             if grid:
                 row = bytearray(row)
                 for sx in range(section, w, section):
@@ -119,11 +177,64 @@ def parts_csv(mosaic) -> str:
     owned = {c.bricklink_id: o for c, o in zip(mosaic.palette, mosaic.owned or ())}
     out = io.StringIO()
     wr = csv.writer(out, lineterminator="\n")
-    wr.writerow(["color_name", "bricklink_color_id", "part", "count", "hex", "stock", "missing", "owned"])
-    for c, n, s in parts(mosaic):
+    if mosaic.parts:  # bigger pieces: one row per colour and size (see part_rows)
+        wr.writerow(["color_name", "bricklink_color_id", "part", "count", "hex", "stock", "missing", "owned", "size"])
+        for c, p, size, n, stock, miss, own in part_rows(mosaic):
+            wr.writerow([c.name, c.bricklink_id, p, n, c.hex, "" if stock is None else stock, miss,
+                         "" if own is None else own, size])
+    else:
+        wr.writerow(["color_name", "bricklink_color_id", "part", "count", "hex", "stock", "missing", "owned"])
+    for c, n, s in ([] if mosaic.parts else parts(mosaic)):
         wr.writerow([c.name, c.bricklink_id, part, n, c.hex, "" if s is None else s,
                      missing.get(c.bricklink_id, 0), owned.get(c.bricklink_id, "")])
+    for c, plate, n in plate_rows(mosaic):  # relief plates: not part of any inventory
+        wr.writerow([c.name, c.bricklink_id, plate, n, c.hex, "", "", ""])
     return out.getvalue()
+
+
+def part_rows(mosaic):
+    """With bigger pieces: rows ``(Color, part, size, count, stock, missing, owned)``, most
+    used first. Inventories (sets, extra pieces) hold 1x1 pieces, counted in studs: a
+    colour's 1x1 row carries its stock (limited mode) or what is owned (unlimited mode),
+    and is missing what the 1x1s need beyond it; every bigger part is missing (no
+    inventory holds it)."""
+    stock = dict(zip(mosaic.palette, mosaic.stock)) if mosaic.stock is not None else {}
+    owned = dict(zip(mosaic.palette, mosaic.owned)) if mosaic.owned is not None else {}
+    rows = []
+    for c, part, size, n in pieces.part_counts(mosaic):
+        if size != "1x1":
+            rows.append((c, part, size, n, None, n, None))
+            continue
+        have = stock.get(c, owned.get(c, 0))
+        rows.append((c, part, size, n, stock.get(c), max(0, n - have), owned.get(c)))
+    return rows
+
+
+def wanted_parts(mosaic, only_missing=None):
+    """Rows ``(Color, part, quantity)`` of a shopping list, most first: as
+    :func:`wanted`, per part when the mosaic has bigger pieces (see :func:`part_rows`)."""
+    if not mosaic.parts:
+        part = PIECES[mosaic.piece][0]
+        return [(c, part, n) for c, n in wanted(mosaic, only_missing)]
+    rows = part_rows(mosaic)
+    if only_missing is None:
+        only_missing = owns_pieces(mosaic) and any(r[5] for r in rows)
+    if not only_missing:
+        return [(c, p, n) for c, p, _, n, _, _, _ in rows]
+    out = sorted(((c, p, m) for c, p, _, _, _, m, _ in rows if m), key=lambda r: (-r[2], r[0].bricklink_id, r[1]))
+    if not out and not mosaic.plates:
+        raise ExportError("Nothing is missing: your pieces cover the whole mosaic. "
+                          "Choose “everything” to list every part.")
+    return out
+
+
+def plate_rows(mosaic):
+    """Rows ``(Color, part, count)`` of the plates under a relief, most used first (empty
+    for a flat mosaic)."""
+    if not mosaic.plates:
+        return []
+    from .relief import counts
+    return [(mosaic.plate_color, part, n) for part, _, n in counts(mosaic.plates)]
 
 
 # --- shopping lists -------------------------------------------------------------------
@@ -155,7 +266,7 @@ def wanted(mosaic, only_missing=None):
     if not only_missing:
         return [(c, n) for c, n, _ in parts(mosaic)]
     rows = missing_rows(mosaic)
-    if not rows:
+    if not rows and not mosaic.plates:
         raise ExportError("Nothing is missing: your pieces cover the whole mosaic. "
                           "Choose “everything” to list every part.")
     return rows
@@ -164,23 +275,22 @@ def wanted(mosaic, only_missing=None):
 def bricklink_xml(mosaic, only_missing=None) -> str:
     """BrickLink wanted-list XML (no XML declaration), one ITEM per colour of
     :func:`wanted`."""
-    part = PIECES[mosaic.piece][0]
+    rows = wanted_parts(mosaic, only_missing) + plate_rows(mosaic)
     items = "".join(
-        f"<ITEM><ITEMTYPE>P</ITEMTYPE><ITEMID>{escape(part, quote=False)}</ITEMID>"
+        f"<ITEM><ITEMTYPE>P</ITEMTYPE><ITEMID>{escape(p, quote=False)}</ITEMID>"
         f"<COLOR>{c.bricklink_id}</COLOR><MINQTY>{n}</MINQTY></ITEM>\n"
-        for c, n in wanted(mosaic, only_missing))
+        for c, p, n in rows)
     return f"<INVENTORY>\n{items}</INVENTORY>\n"
 
 
 def rebrickable_csv(mosaic, only_missing=None) -> str:
     """Rebrickable part-list CSV (``Part,Color,Quantity``, Rebrickable colour ids) of
     :func:`wanted`."""
-    part = PIECES[mosaic.piece][0]
-    rows = wanted(mosaic, only_missing)
-    unknown = [c.name for c, _ in rows if c.rebrickable_id is None]
+    rows = wanted_parts(mosaic, only_missing) + plate_rows(mosaic)
+    unknown = sorted({c.name for c, _, _ in rows if c.rebrickable_id is None})
     if unknown:
         raise ExportError(f"Rebrickable has no colour id for {_names(unknown)}.")
-    lines = ["Part,Color,Quantity"] + [f"{part},{c.rebrickable_id},{n}" for c, n in rows]
+    lines = ["Part,Color,Quantity"] + [f"{p},{c.rebrickable_id},{n}" for c, p, n in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -193,10 +303,14 @@ def _names(names) -> str:
 # --- LDraw -------------------------------------------------------------------------------
 
 def ldraw(mosaic, section: int = 16, name: str = "mosaic.ldr") -> str:
-    """The mosaic lying flat on 16x16 baseplates, one STEP per section (row by row)."""
+    """The mosaic lying flat on 16x16 baseplates, one STEP per section (row by row). A
+    relief's plates come first in each section, one STEP per layer, each layer 8 LDU above
+    the one below; the pieces sit on top of the plates under them."""
     part, label, _, plates = PIECES[mosaic.piece]
     unknown = sorted({mosaic.palette[j].name for row in mosaic.grid for j in row
                       if mosaic.palette[j].ldraw_id is None})
+    if mosaic.plates and mosaic.plate_color.ldraw_id is None:
+        unknown.append(mosaic.plate_color.name)
     if unknown:
         raise ExportError(f"LDraw has no colour code for {_names(unknown)}.")
     w, h = mosaic.width, mosaic.height
@@ -214,9 +328,47 @@ def ldraw(mosaic, section: int = 16, name: str = "mosaic.ldr") -> str:
     for sy in range(0, h, section):
         for sx in range(0, w, section):
             lines.append(f"0 // section row {sy // section + 1}, column {sx // section + 1}")
+            lines += _ldraw_plates(mosaic, sx, sy, section)
+            if mosaic.parts:  # bigger pieces: each part at the centre of its footprint
+                by_hex = {c.hex: c for c in mosaic.palette}
+                for p in pieces.in_section(mosaic.parts, sx, sy, section, section):
+                    top = y_top - 8 * (mosaic.heights[p["y"]][p["x"]] if mosaic.heights else 0)
+                    turn = TURNED if p["w"] < p["h"] else ident
+                    lines.append(f"1 {by_hex[p['color']].ldraw_id} {p['x'] * 20 + p['w'] * 10} {top} "
+                                 f"{p['y'] * 20 + p['h'] * 10} {turn} {p['part']}.dat")
+                lines.append("0 STEP")
+                continue
             for y in range(sy, min(h, sy + section)):
                 for x in range(sx, min(w, sx + section)):
                     c = mosaic.palette[mosaic.grid[y][x]]
-                    lines.append(f"1 {c.ldraw_id} {x * 20 + 10} {y_top} {y * 20 + 10} {ident} {part}.dat")
+                    top = y_top - 8 * (mosaic.heights[y][x] if mosaic.heights else 0)
+                    lines.append(f"1 {c.ldraw_id} {x * 20 + 10} {top} {y * 20 + 10} {ident} {part}.dat")
             lines.append("0 STEP")
     return "\n".join(lines) + "\n"
+
+
+#: LDraw orientation of a plate turned a quarter about the vertical axis (its long side
+#: along Z); LDraw plates are modelled with the long side along X.
+TURNED = "0 0 1 0 1 0 -1 0 0"
+
+
+def _ldraw_plates(mosaic, sx, sy, section):
+    """Type 1 lines of one section's relief plates, a STEP after each layer. A plate's
+    origin is the centre of its top face; layer k's top face is at Y = -8k."""
+    if not mosaic.plates:
+        return []
+    from .relief import in_section
+    code = mosaic.plate_color.ldraw_id
+    out = []
+    top = max(p["level"] for p in mosaic.plates)
+    for level in range(1, top + 1):
+        here = in_section(mosaic.plates, level, sx, sy, section, section)
+        if not here:
+            continue
+        out.append(f"0 // relief plates, layer {level}")
+        for p in here:
+            cx, cz = p["x"] * 20 + p["w"] * 10, p["y"] * 20 + p["h"] * 10
+            turn = TURNED if p["w"] < p["h"] else "1 0 0 0 1 0 0 0 1"
+            out.append(f"1 {code} {cx} {-8 * level} {cz} {turn} {p['part']}.dat")
+        out.append("0 STEP")
+    return out

@@ -1,5 +1,6 @@
 """Building instructions as a vector PDF (fpdf2): cover with parts list, overview sheet,
-then one page per section.
+then one page per section; for a 3D relief, then one page per section and plate layer
+with the plates outlined.
 
 Everything is drawn as vector shapes and text (no raster pages), so the file stays small
 and sharp at any zoom. Each colour gets a *symbol* (1-9, then letters; beyond those, a
@@ -19,6 +20,7 @@ import datetime
 import math
 from typing import NamedTuple
 
+from . import pieces as pieces_mod, relief as relief_mod
 from .color import SRGB8_TO_LINEAR, hex_to_rgb8
 from .palettes import PIECES
 
@@ -56,6 +58,7 @@ class Page(NamedTuple):
     kind: str
     section: tuple | None
     rows: tuple
+    level: int = 0  # relief pages ("plates"): the plate layer, 1 = on the baseplate
 
 
 def luminance(hex_: str) -> float:
@@ -135,12 +138,26 @@ class _Doc:
     def layout(self) -> list:
         """Every page in order; parts lists that do not fit continue on the next pages."""
         m = self.m
-        pages = self.flow("cover", None, self.rows(m.counts), self.cover_preview()[3], m.stock is not None)
+        pages = self.flow("cover", None, self.part_rows(m.parts) if m.parts else self.rows(m.counts),
+                          self.cover_preview()[3], m.stock is not None)
         pages.append(Page("overview", None, ()))
         list_top = self.section_grid()[3]
         for sec in self.sections:
-            pages += self.flow("section", sec, self.rows(self.section_counts(sec)), list_top, False)
-        return pages
+            rows = self.part_rows(self.section_parts(sec)) if m.parts else self.rows(self.section_counts(sec))
+            pages += self.flow("section", sec, rows, list_top, False)
+        return pages + self.relief_pages()
+
+    def relief_pages(self) -> list:
+        """After the colour pages: one page per section and plate layer that has plates."""
+        plates = self.m.plates or []
+        top = max((p["level"] for p in plates), default=0)
+        out = []
+        for sec in self.sections:
+            _, sx, sy, sw, sh = sec
+            for level in range(1, top + 1):
+                if relief_mod.in_section(plates, level, sx, sy, sw, sh):
+                    out.append(Page("plates", sec, (), level))
+        return out
 
     def flow(self, kind, sec, rows, top, stock) -> list:
         """A page of ``kind`` with the rows that fit below ``top``, then continuation pages."""
@@ -155,6 +172,37 @@ class _Doc:
     def rows(self, counts) -> tuple:
         """``(palette index, count)`` of the colours used, in symbol order."""
         return tuple(sorted(((j, n) for j, n in enumerate(counts) if n > 0), key=lambda t: self.rank[t[0]]))
+
+    def part_rows(self, parts) -> tuple:
+        """Bigger pieces: ``(palette index, count, size)`` of the parts given, in symbol
+        order, smaller sizes first."""
+        index = {c.hex: j for j, c in enumerate(self.m.palette)}
+        n: dict = {}
+        for p in parts:
+            key = (index[p["color"]], pieces_mod.name_of(p["w"], p["h"]))
+            n[key] = n.get(key, 0) + 1
+        order = sorted(n, key=lambda k: (self.rank[k[0]], pieces_mod.size_of(k[1])[0] * pieces_mod.size_of(k[1])[1],
+                                         pieces_mod.size_of(k[1])))
+        return tuple((j, n[(j, size)], size) for j, size in order)
+
+    def section_parts(self, sec) -> list:
+        """Bigger pieces: the parts whose top-left stud lies in one section."""
+        _, sx, sy, sw, sh = sec
+        return pieces_mod.in_section(self.m.parts, sx, sy, sw, sh)
+
+    def outlines(self, x0, y0, cell, sx, sy, sw, sh, width):
+        """Bigger pieces: each part's outline over the studs of the area shown (clipped to it)."""
+        if not self.m.parts:
+            return
+        pdf = self.pdf
+        pdf.set_line_width(width)
+        for p in self.m.parts:
+            ax, ay = max(p["x"], sx), max(p["y"], sy)
+            bx, by = min(p["x"] + p["w"], sx + sw), min(p["y"] + p["h"], sy + sh)
+            if ax < bx and ay < by and (p["w"] > 1 or p["h"] > 1):
+                pdf.set_draw_color(*((0, 0, 0) if luminance(p["color"]) > 0.18 else (235, 235, 235)))
+                pdf.rect(x0 + (ax - sx) * cell + width, y0 + (ay - sy) * cell + width,
+                         (bx - ax) * cell - 2 * width, (by - ay) * cell - 2 * width, style="D")
 
     def section_counts(self, sec) -> list:
         """Studs per palette colour in one section."""
@@ -204,17 +252,23 @@ class _Doc:
         else:
             pdf.rect(x + inset, y + inset, size - 2 * inset, size - 2 * inset, style="F")
         if symbol:
-            s = self.sym[j]
-            pt, w = self.symbol_metrics(s, size)
-            pdf.set_font("helvetica", "B", pt)
-            pdf.set_text_color(*ink(hex_))
-            pdf.text(x + (size - w) / 2, y + size / 2 + CAP_HEIGHT * pt * PT_MM / 2, s)
+            self.symbol(x, y, size, j, self.round)
 
-    def symbol_metrics(self, s, stud):
+    def symbol(self, x, y, size, j, round_):
+        """The colour's symbol centred on the stud at (x, y)."""
+        pdf, hex_ = self.pdf, self.m.palette[j].hex
+        s = self.sym[j]
+        pt, w = self.symbol_metrics(s, size, round_)
+        pdf.set_font("helvetica", "B", pt)
+        pdf.set_text_color(*ink(hex_))
+        pdf.text(x + (size - w) / 2, y + size / 2 + CAP_HEIGHT * pt * PT_MM / 2, s)
+
+    def symbol_metrics(self, s, stud, round_=None):
         """Font size and text width of symbol ``s`` on a stud (cached: drawn thousands of times)."""
-        key = (s, stud)
+        round_ = self.round if round_ is None else round_
+        key = (s, stud, round_)
         if key not in self._fonts:
-            pt = symbol_font(self.pdf, s, stud, self.round)
+            pt = symbol_font(self.pdf, s, stud, round_)
             self.pdf.set_font("helvetica", "B", pt)
             self._fonts[key] = (pt, self.pdf.get_string_width(s))
         return self._fonts[key]
@@ -225,6 +279,26 @@ class _Doc:
         pdf = self.pdf
         pdf.set_fill_color(*((225, 225, 225) if symbol else (70, 70, 70)))
         pdf.rect(x0, y0, w * cell, h * cell, style="F")
+        if self.m.parts:  # bigger pieces: each part filled as one piece, round only as a round 1x1
+            index = {c.hex: j for j, c in enumerate(self.m.palette)}
+            inset = cell * 0.06
+            for p in self.m.parts:
+                ax, ay = max(p["x"], x_from), max(p["y"], y_from)
+                bx, by = min(p["x"] + p["w"], x_from + w), min(p["y"] + p["h"], y_from + h)
+                if ax >= bx or ay >= by:
+                    continue
+                if p["w"] == p["h"] == 1:
+                    self.stud(x0 + (ax - x_from) * cell, y0 + (ay - y_from) * cell, cell, index[p["color"]], symbol)
+                    continue
+                pdf.set_fill_color(*hex_to_rgb8(p["color"]))
+                pdf.rect(x0 + (ax - x_from) * cell + inset, y0 + (ay - y_from) * cell + inset,
+                         (bx - ax) * cell - 2 * inset, (by - ay) * cell - 2 * inset, style="F")
+                if symbol:
+                    for yy in range(ay, by):
+                        for xx in range(ax, bx):
+                            self.symbol(x0 + (xx - x_from) * cell, y0 + (yy - y_from) * cell, cell,
+                                        index[p["color"]], False)
+            return
         for yy in range(h):
             row = self.m.grid[y_from + yy]
             for xx in range(w):
@@ -265,17 +339,18 @@ class _Doc:
             pdf.text(cx + COUNT_X, top + 4, "Count")
             if stock is not None:
                 pdf.text(cx + STOCK_X, top + 4, "Stock")
-        for i, (j, n) in enumerate(rows):
+        for i, (j, n, *size) in enumerate(rows):  # size: bigger pieces only ("2x4")
             c, r = divmod(i, per_col)
             cx, cy = MARGIN + c * col_w, top + ROW * (r + 1)
             self.stud(cx, cy, LIST_STUD, j, symbol=True)
             col = self.m.palette[j]
             pdf.set_text_color(0, 0, 0)
             pdf.set_font("helvetica", "", 8.5)
-            pdf.text(cx + NAME_X, cy + 3.7, f"{col.name} ({col.bricklink_id})"[:32])
+            name = f"{col.name} ({col.bricklink_id})"
+            pdf.text(cx + NAME_X, cy + 3.7, (f"{size[0]} {name}" if size else name)[:32])
             pdf.set_font("helvetica", "B", 8.5)
             pdf.text(cx + COUNT_X, cy + 3.7, str(n))
-            if stock is not None:
+            if stock is not None and (not size or size[0] == "1x1"):
                 pdf.set_font("helvetica", "", 8.5)
                 pdf.text(cx + STOCK_X, cy + 3.7, str(stock[j]))
 
@@ -299,7 +374,9 @@ class _Doc:
         cm = (m.width * STUD_MM / 10, m.height * STUD_MM / 10)
         pdf.set_font("helvetica", "", 10)
         pdf.set_text_color(40, 40, 40)
-        info = (f"{m.width} x {m.height} studs ({m.width * m.height} pieces) - {cm[0]:.1f} x {cm[1]:.1f} cm "
+        count = (f"{len(m.parts)} parts, {pieces_mod.summary(m)['saving']:.0f} % fewer than 1x1" if m.parts
+                 else f"{m.width * m.height} pieces")
+        info = (f"{m.width} x {m.height} studs ({count}) - {cm[0]:.1f} x {cm[1]:.1f} cm "
                 f"({cm[0] / 2.54:.1f} x {cm[1] / 2.54:.1f} in) - {label}, part {part}")
         pdf.text(MARGIN, MARGIN + 14, info)
         pdf.text(MARGIN, MARGIN + 19, f"Mean colour difference {m.mean_delta_e:.2f} (CIEDE2000). "
@@ -328,6 +405,7 @@ class _Doc:
         cell = min(box_w / m.width, box_h / m.height)
         x0 = MARGIN + (box_w - cell * m.width) / 2
         self.studs(x0, top, cell, 0, 0, m.width, m.height)
+        self.outlines(x0, top, cell, 0, 0, m.width, m.height, min(0.3, cell * 0.12))
         pdf.set_draw_color(255, 255, 255)
         pdf.set_line_width(0.6)
         for n, sx, sy, sw, sh in self.sections:
@@ -360,6 +438,7 @@ class _Doc:
             s = str(sy + i + 1)
             pdf.text(x0 - 1.5 - pdf.get_string_width(s), y0 + i * cell + cell * 0.62, s)
         self.studs(x0, y0, cell, sx, sy, sw, sh, symbol=True)
+        self.outlines(x0, y0, cell, sx, sy, sw, sh, 0.45)
         if self.section >= 16:  # guide lines every 4 studs help counting
             pdf.set_draw_color(255, 255, 255)
             pdf.set_line_width(0.25)
@@ -370,7 +449,9 @@ class _Doc:
         pdf.set_font("helvetica", "B", 10)
         pdf.set_text_color(0, 0, 0)
         more = " - continued on the next page" if self.continues(page) else ""
-        pdf.text(MARGIN, top - 1, f"Pieces for this section ({sw * sh}){more}")
+        count = len(self.section_parts(page.section)) if self.m.parts else sw * sh
+        what = "Parts for this section by size" if self.m.parts else "Pieces for this section"
+        pdf.text(MARGIN, top - 1, f"{what} ({count}){more}")
         self.parts_table(top, page.rows)
 
     def section_continued(self, page):
@@ -378,7 +459,8 @@ class _Doc:
         self.pdf.add_page(orientation="P")
         self.heading(f"Section {n} (continued)")
         self.note(f"Columns {sx + 1}-{sx + sw}, rows {sy + 1}-{sy + sh}: "
-                  f"the rest of the pieces for this section ({sw * sh} in all).")
+                  + (f"the rest of the parts for this section ({len(self.section_parts(page.section))} in all)."
+                     if self.m.parts else f"the rest of the pieces for this section ({sw * sh} in all)."))
         self.locator(sx, sy, sw, sh)
         self.parts_table(CONTINUED_TOP, page.rows)
 
@@ -386,8 +468,50 @@ class _Doc:
         """Whether this page's parts list goes on over the page."""
         return any(p.kind == page.kind + "-continued" and p.section == page.section for p in self.pages)
 
+    def plates_page(self, page):
+        """A relief layer of one section: the raised studs shaded, each plate outlined with
+        its size, and the plates this page needs."""
+        pdf, m, level = self.pdf, self.m, page.level
+        n, sx, sy, sw, sh = page.section
+        layers = max(p["level"] for p in m.plates)
+        pdf.add_page(orientation="P")
+        self.heading(f"Section {n}: plate layer {level} of {layers}")
+        below = "on the baseplate" if level == 1 else f"on layer {level - 1}"
+        self.note(f"Columns {sx + 1}-{sx + sw}, rows {sy + 1}-{sy + sh}: lay these {m.plate_color.name} plates "
+                  f"{below}, as outlined.")
+        self.locator(sx, sy, sw, sh)
+        cell, x0, y0, top = self.section_grid()
+        pdf.set_fill_color(235, 235, 235)
+        pdf.rect(x0, y0, sw * cell, sh * cell, style="F")
+        pdf.set_fill_color(150, 150, 150)
+        for yy in range(sh):
+            for xx in range(sw):
+                if m.heights[sy + yy][sx + xx] >= level:
+                    pdf.rect(x0 + xx * cell, y0 + yy * cell, cell, cell, style="F")
+        here = relief_mod.in_section(m.plates, level, sx, sy, sw, sh)
+        pdf.set_draw_color(0, 0, 0)
+        pdf.set_line_width(0.5)
+        pdf.set_text_color(255, 255, 255)
+        pdf.set_font("helvetica", "B", min(9.0, cell * 1.4))
+        for p in here:
+            x, y = x0 + (p["x"] - sx) * cell, y0 + (p["y"] - sy) * cell
+            pdf.set_fill_color(40, 40, 40)
+            pdf.rect(x + 0.6, y + 0.6, p["w"] * cell - 1.2, p["h"] * cell - 1.2, style="DF")
+            label = f"{p['w']}x{p['h']}"
+            tw = pdf.get_string_width(label)
+            if tw < p["w"] * cell - 1.5:
+                pdf.text(x + (p["w"] * cell - tw) / 2, y + p["h"] * cell / 2 + 1.2, label)
+        pdf.set_font("helvetica", "B", 10)
+        pdf.set_text_color(0, 0, 0)
+        pdf.text(MARGIN, top - 1, f"Plates for this layer ({len(here)})")
+        pdf.set_font("helvetica", "", 9)
+        for i, (part, size, count) in enumerate(relief_mod.counts(here)):
+            c, r = divmod(i, 8)
+            pdf.text(MARGIN + c * 60, top + 5 + r * 5, f"{count} x plate {size.replace('x', ' x ')} "
+                                                      f"(part {part}, {m.plate_color.name})")
+
     DRAW = {"cover": cover, "cover-continued": cover_continued, "overview": overview,
-            "section": section_page, "section-continued": section_continued}
+            "section": section_page, "section-continued": section_continued, "plates": plates_page}
 
     def build(self) -> bytes:
         from fpdf import FPDF  # optional dependency: only needed for PDFs

@@ -1,4 +1,4 @@
-"""The mosaic pipeline: prepare -> adjust -> space -> match -> dither -> count, each stage
+"""The mosaic pipeline: prepare -> adjust -> space -> match -> dither -> look -> count, each stage
 declared once (:data:`STAGES`: its name, the inputs it reads, its function) and cached.
 
 :class:`Pipeline` keeps each stage's output with the key of the inputs it was made from;
@@ -13,7 +13,8 @@ space      adjust, metric                       pixels in the metric's colour sp
 match      space, palette/stock, seen colours   optimal assignment under the stock
            (piece, compensation, baseplate), pins
 dither     match, dithering kind, strength...   labels per stud, within stock
-count      dither, ...                          the :class:`Mosaic` (counts, colour difference)
+look       dither, match, refine, budget        best look within stock (refine.py), when asked
+count      look, ...                            the :class:`Mosaic` (counts, colour differences)
 ========== ==============================================================================
 """
 from __future__ import annotations
@@ -24,7 +25,10 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
-from . import _array, color, dither as dither_mod, image as image_mod, match, palettes
+from . import _array, color, depth as depth_mod, dither as dither_mod, image as image_mod, match, palettes
+from . import relief as relief_mod
+from . import perceive, refine as refine_mod
+from . import pieces as pieces_mod
 from .image import Adjustments, RGBA
 
 #: Fraction of a stud's square cell covered by a round piece (circle in a square).
@@ -46,6 +50,19 @@ class Options:
     dither: str = "none"
     strength: float = 100
     serpentine: bool = True
+    # 3D relief (used when the pipeline has a depth map, see set_depth)
+    section: int = 16
+    levels: int = depth_mod.DEFAULT_LEVELS
+    thresholds: tuple | None = None
+    relief_pins: tuple = ()
+    plate_sizes: tuple = relief_mod.SIZES
+    plate_color: int = relief_mod.DEFAULT_COLOR
+    # best look within stock (refine.py); refine_budget: seconds at most (the page), None: until done
+    refine: bool = False
+    refine_budget: float | None = None
+    # bigger pieces (pieces.py): allowed sizes ("1x1" only: no packing), per-size weights (None: fewest parts)
+    sizes: tuple = ("1x1",)
+    part_costs: tuple | None = None  # ((size name, weight), ...)
 
     def validated(self) -> "Options":
         image_mod.check_size(*self.size)
@@ -54,6 +71,11 @@ class Options:
         palettes.check_piece(self.piece)
         color.hex_to_rgb8(self.background)
         color.hex_to_rgb8(self.baseplate)
+        depth_mod.check_levels(self.levels, self.thresholds)
+        sizes = pieces_mod.check_sizes(self.sizes)
+        costs = pieces_mod.check_costs(self.part_costs)
+        if sizes != self.sizes or costs != self.part_costs:
+            return replace(self, sizes=sizes, part_costs=costs)
         return self
 
     @property
@@ -85,6 +107,11 @@ class Mosaic:
     piece: str
     options: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+    heights: list | None = None  # 3D relief: rows of plates under each stud (0 = on the baseplate)
+    plates: list | None = None  # 3D relief: {level, x, y, w, h, part}, level 1 = lowest layer
+    plate_color: palettes.Color | None = None  # 3D relief: the plates' colour
+    perceived_delta_e: float | None = None  # mean CIEDE2000 as seen from a distance (perceive.py)
+    parts: list | None = None  # bigger pieces: {x, y, w, h, color, part} covering every stud (pieces.py)
 
     @property
     def missing(self) -> dict:
@@ -107,10 +134,15 @@ class Mosaic:
             "owned": None if self.owned is None else dict(zip(hexes, self.owned)),
             "missing": {self._hex(k): v for k, v in self.missing.items()},
             "mean_delta_e": round(self.mean_delta_e, 4),
+            "perceived_delta_e": None if self.perceived_delta_e is None else round(self.perceived_delta_e, 4),
+            **({"parts": self.parts} if self.parts is not None else {}),
             "delta_e": [[round(v, 3) for v in row] for row in self.delta_e],
             "piece": self.piece,
             "palette": [c.to_dict() for c in self.palette],
             "options": self.options,
+            "heights": self.heights,
+            "plates": self.plates,
+            "plate_color": self.plate_color.to_dict() if self.plate_color else None,
         }
 
     def _hex(self, bl_id):
@@ -129,7 +161,11 @@ class Mosaic:
         owned = None if d.get("owned") is None else [d["owned"].get(c.hex, 0) for c in pal]
         return cls(width=d["width"], height=d["height"], grid=grid, palette=pal, counts=counts, stock=stock,
                    owned=owned, delta_e=d.get("delta_e", []), mean_delta_e=d["mean_delta_e"],
-                   piece=d.get("piece", "round-tile"), options=d.get("options", {}))
+                   piece=d.get("piece", "round-tile"), options=d.get("options", {}),
+                   heights=d.get("heights"), plates=d.get("plates"),
+                   plate_color=palettes.Color.from_dict(d["plate_color"]) if d.get("plate_color") else None,
+                   perceived_delta_e=d.get("perceived_delta_e"),
+                   parts=d.get("parts"))
 
     @classmethod
     def from_json(cls, text):
@@ -157,6 +193,8 @@ class Pipeline:
         self.palette: palettes.Palette | None = None
         self.owned: dict | None = None
         self.pins: tuple = ()  # (x, y, BrickLink id) painted by the user
+        self._depth: depth_mod.DepthMap | None = None  # 3D relief: depth over the whole photo
+        self._depth_token = 0
         self._cache: dict = {}
         self.stage_runs: dict = {}  # stage name -> how many times it ran (for tests)
 
@@ -164,6 +202,8 @@ class Pipeline:
     def set_image(self, img: RGBA):
         self._image = img
         self._image_token += 1
+        if self._depth is not None:  # a depth map belongs to one photo
+            self.set_depth(None)
 
     def set_options(self, **changes):
         opts = replace(self.options, **changes)
@@ -176,6 +216,12 @@ class Pipeline:
         which pieces are missing."""
         self.palette = palette
         self.owned = owned
+
+    def set_depth(self, depth_map):
+        """A :class:`legoremix.depth.DepthMap` over the whole photo (the mosaic becomes a
+        relief), or None for a flat mosaic."""
+        self._depth = depth_map
+        self._depth_token += 1
 
     def set_pins(self, pins):
         """Studs painted by the user, as in the settings: ``[(x, y, BrickLink id), ...]``
@@ -192,11 +238,12 @@ class Pipeline:
         seen = [seen_color(c.hex, o.compensate, o.baseplate) for c in pal.colors]
         values = {name: getattr(o, name) for name in Options.__dataclass_fields__}
         values.update(image=self._image, options=o, metric=metric, palette=pal, pins=pins,
-                      compensate=o.compensate, seen=seen, owned=self.owned)
+                      compensate=o.compensate, seen=seen, owned=self.owned, depth_map=self._depth)
         keys = dict(values)
         keys.update(image=self._image_token, options=None, metric=o.metric, pins=tuple(sorted(pins.items())),
                     palette=(tuple(c.bricklink_id for c in pal.colors), tuple(pal.stock)), seen=None,
-                    owned=None if self.owned is None else tuple(sorted(self.owned.items())))
+                    owned=None if self.owned is None else tuple(sorted(self.owned.items())),
+                    depth_map=self._depth_token)
         return values, keys
 
     def run(self) -> Mosaic:
@@ -224,7 +271,7 @@ class Pipeline:
             t[stage.name] = time.perf_counter() - t0
             values[stage.name], keys[stage.name] = value, key
         t["backend"] = backend
-        return replace(values["count"], options=o.to_dict(), timings=t)
+        return replace(values["count"], options=o.to_dict(), timings=t, parts=values["pieces"], **values["relief"])
 
     def _pin_indices(self, pal, w, h):
         """Painted studs inside the canvas as ``{stud index: palette index}``."""
@@ -345,9 +392,9 @@ def _delta_e(adjusted, seen, labels):
     return [color.ciede2000_1(color.linear_to_lab_1(p), pal_lab[j]) for p, j in zip(adjusted, labels)]
 
 
-def _count(dither, adjust, seen, palette, owned, size, piece):
+def _count(look, adjust, seen, palette, owned, size, piece):
     """The result: grid, counts, stock or what is owned, per-stud colour difference."""
-    labels = dither
+    labels = look
     w, h = size
     counts = [0] * len(palette.colors)
     for j in labels:
@@ -359,7 +406,37 @@ def _count(dither, adjust, seen, palette, owned, size, piece):
     return Mosaic(width=w, height=h, grid=[labels[y * w:(y + 1) * w] for y in range(h)],
                   palette=list(palette.colors), counts=counts,
                   stock=None if palette.unlimited else list(palette.stock), owned=own,
-                  delta_e=[de[y * w:(y + 1) * w] for y in range(h)], mean_delta_e=sum(de) / (w * h), piece=piece)
+                  delta_e=[de[y * w:(y + 1) * w] for y in range(h)], mean_delta_e=sum(de) / (w * h), piece=piece,
+                  perceived_delta_e=perceive.perceived_delta_e(adjust, [seen[j] for j in labels], w, h))
+
+
+def _depth(depth_map, image, size, crop):
+    """3D relief: normalised depth per stud, under the mosaic's crop (None: no depth map)."""
+    if depth_map is None:
+        return None
+    crop = crop or image_mod.default_crop(image.width, image.height, *size)
+    return depth_mod.stud_depth(depth_map, (image.width, image.height), crop, size)
+
+
+def _heights(depth, levels, thresholds, relief_pins):
+    """3D relief: plates under each stud, from the levels and the person's own changes."""
+    if depth is None:
+        return None
+    return depth_mod.heights(depth, levels, thresholds, relief_pins)
+
+
+def _relief(heights, plate_sizes, section, plate_color):
+    """3D relief: the Mosaic fields (heights, the fewest plates under them, their colour)."""
+    if heights is None:
+        return {}
+    return {"heights": heights, "plates": relief_mod.plates(heights, plate_sizes, section),
+            "plate_color": palettes.colors()[plate_color]}
+
+
+def _pieces(look, size, palette, piece, sizes, section, part_costs, heights):
+    """Bigger pieces: the studs merged into the fewest parts that exist in each colour
+    (on a relief, only studs at the same height)."""
+    return pieces_mod.pack_mosaic(look, size, palette, piece, sizes, section, dict(part_costs or ()), heights)
 
 
 #: The pipeline, in order. A new stage (relief, piece packing) is one more entry here.
@@ -369,7 +446,13 @@ STAGES = (
     Stage("space", ("adjust", "metric"), _space),
     Stage("match", ("space", "metric", "palette", "seen", "pins"), _match),
     Stage("dither", ("match", "adjust", "metric", "seen", "pins", "size", "dither", "strength", "serpentine"), _dither),
-    Stage("count", ("dither", "adjust", "seen", "palette", "owned", "size", "piece"), _count),
+    Stage("look", ("dither", "match", "adjust", "metric", "seen", "pins", "size", "refine", "refine_budget"),
+          refine_mod.look),
+    Stage("count", ("look", "adjust", "seen", "palette", "owned", "size", "piece"), _count),
+    Stage("depth", ("depth_map", "image", "size", "crop"), _depth),
+    Stage("heights", ("depth", "levels", "thresholds", "relief_pins"), _heights),
+    Stage("relief", ("heights", "plate_sizes", "section", "plate_color"), _relief),
+    Stage("pieces", ("look", "size", "palette", "piece", "sizes", "section", "part_costs", "heights"), _pieces),
 )
 
 

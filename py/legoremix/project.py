@@ -21,7 +21,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 
-from . import export, image, pipeline
+from . import export, image, pieces, pipeline
 from .settings import Settings, SettingsError
 
 FORMAT = "legoremix-project"
@@ -54,7 +54,10 @@ def configure(p: pipeline.Pipeline, settings) -> Settings:
     p.set_options(
         size=s.size, crop=s.crop, background=s.background, adjustments=s.adjustments,
         metric=s.metric, piece=s.piece, round_compensation=s.round_compensation, dither=s.dither,
-        strength=float(s.strength), serpentine=s.serpentine)
+        strength=float(s.strength), serpentine=s.serpentine,
+        section=s.section, levels=s.levels, thresholds=s.thresholds, relief_pins=s.relief_pins,
+        plate_sizes=s.plate_sizes, plate_color=s.plate_color, refine=s.refine,
+        sizes=s.sizes, part_costs=pieces.check_costs(s.part_costs))
     if pal != p.palette or owned != p.owned:
         p.set_palette(pal, owned)
     p.set_pins(s.pins)

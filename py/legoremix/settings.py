@@ -8,6 +8,13 @@ The page, the CLI, project files and the autosave all speak this format (a JSON 
     metric, piece, round_compensation (bool | null), dither, strength, serpentine,
     sets {set id: copies}, custom {BrickLink id: count}, unlimited (bool),
     pins [[x, y, BrickLink id], ...]   (studs painted by the user)
+    section 8|16|32, levels 2-4, thresholds [levels-1 rising numbers in (0, 1)] | null,
+    relief_pins [[x, y, height], ...], plate_sizes ["1x1", ...], plate_color (BrickLink id)
+                                       (the 3D relief, used when a depth map is given)
+    refine (bool)                      best look within stock (legoremix.refine)
+    sizes ["1x1", "1x2", ...], part_costs {"1x2": weight, ...} | null
+                                       bigger pieces (legoremix.pieces): allowed sizes, and
+                                       weights for the cheapest packing (null: fewest parts)
 
 :meth:`Settings.from_dict` checks the *whole* object before anything is applied and
 reports every problem in sentences for a person (:class:`SettingsError`), so a damaged
@@ -20,7 +27,7 @@ import math
 import numbers
 from dataclasses import asdict, dataclass, field
 
-from . import color, dither as dither_mod, image, palettes
+from . import color, depth, dither as dither_mod, image, palettes, pieces, relief
 
 #: Most copies of one set (a sanity bound: 50 copies of the World Map is 1.5 m wide).
 MAX_COPIES = 50
@@ -59,6 +66,16 @@ class Settings:
     custom: dict = field(default_factory=dict)
     unlimited: bool = False
     pins: tuple = ()
+    # 3D relief (issue 9): studs raised on plates, from a depth map (see legoremix.depth, relief)
+    section: int = 16  # studs per instruction section: plates never cross its boundaries
+    levels: int = 3  # relief levels: 0 .. levels-1 plates under a stud
+    thresholds: tuple | None = None  # levels-1 rising depths in (0, 1); None = evenly spaced
+    relief_pins: tuple = ()  # [[x, y, height], ...] studs raised or lowered by hand
+    plate_sizes: tuple = relief.SIZES  # plate sizes allowed under the relief ("1x1" always)
+    plate_color: int = relief.DEFAULT_COLOR  # BrickLink colour of the plates
+    refine: bool = False  # best look within stock (issue 12, legoremix.refine)
+    sizes: tuple = pieces.DEFAULT_SIZES  # bigger pieces (issue 10): allowed part sizes, "1x1" always
+    part_costs: dict | None = None  # bigger pieces: weight per size name (None: fewest parts)
 
     def to_dict(self) -> dict:
         """The JSON form (lists, string keys) that :meth:`from_dict` reads back."""
@@ -67,6 +84,10 @@ class Settings:
         d["crop"] = list(self.crop) if self.crop else None
         d["custom"] = {str(k): v for k, v in self.custom.items()}
         d["pins"] = [list(p) for p in self.pins]
+        d["thresholds"] = list(self.thresholds) if self.thresholds is not None else None
+        d["relief_pins"] = [list(p) for p in self.relief_pins]
+        d["plate_sizes"] = list(self.plate_sizes)
+        d["sizes"] = list(self.sizes)
         return d
 
     @classmethod
@@ -86,7 +107,10 @@ class Settings:
             dither=c.choice("dither", dither_mod.DITHERS, "dithering"),
             strength=c.number("strength", 0, 100, "dithering strength"),
             serpentine=c.bool("serpentine"), sets=c.sets(), custom=c.custom(),
-            unlimited=c.bool("unlimited"), pins=c.pins())
+            unlimited=c.bool("unlimited"), pins=c.pins(),
+            section=c.section(), levels=c.levels(), thresholds=c.thresholds(), relief_pins=c.relief_pins(),
+            plate_sizes=c.plate_sizes(), plate_color=c.plate_color(),
+            refine=c.bool("refine"), sizes=c.sizes(), part_costs=c.part_costs())
         if c.problems:
             raise SettingsError(c.problems, c.fields)
         return s
@@ -118,7 +142,7 @@ def _shown_number(v) -> str:
 
 #: How messages name the true/false settings.
 _LABELS = {"serpentine": "serpentine dithering (odd rows right to left)", "unlimited": "unlimited mode",
-           "round_compensation": "round-stud compensation"}
+           "round_compensation": "round-stud compensation", "refine": "the best look within stock"}
 
 
 class _Checker:
@@ -274,6 +298,90 @@ class _Checker:
                 return self.bad("pins", "A painted stud lies outside the mosaic.")
             out[(x, y)] = bl  # the last paint of a stud wins
         return tuple((x, y, bl) for (x, y), bl in out.items())
+
+    # -- 3D relief ------------------------------------------------------------------------
+    def section(self):
+        v = self.get("section")
+        if not _is_int(v) or v not in (8, 16, 32):
+            return self.bad("section", "The section size must be 8, 16 or 32 studs.")
+        return int(v)
+
+    def levels(self):
+        v = self.get("levels")
+        lo, hi = depth.MIN_LEVELS, depth.MAX_LEVELS
+        if not _is_int(v) or not lo <= v <= hi:
+            return self.bad("levels", f"The relief must have {lo} to {hi} levels.")
+        return int(v)
+
+    def thresholds(self):
+        v = self.d.get("thresholds")
+        if v is None:
+            return None
+        levels = self.d.get("levels", _DEFAULT.levels)
+        if not (isinstance(v, (list, tuple)) and all(_is_number(x) for x in v)):
+            return self.bad("thresholds", "The relief thresholds must be numbers between 0 and 1.")
+        try:
+            return depth.check_levels(levels if _is_int(levels) else _DEFAULT.levels, v)
+        except depth.DepthError as e:
+            return self.bad("thresholds", str(e))
+
+    def relief_pins(self):
+        v = self.get("relief_pins")
+        if not isinstance(v, (list, tuple)):
+            return self.bad("relief_pins", "The raised and lowered studs are not in the expected form.")
+        out = {}
+        for p in v:
+            if not (isinstance(p, (list, tuple)) and len(p) == 3 and all(_is_int(x) for x in p)):
+                return self.bad("relief_pins", "A raised or lowered stud is not in the expected form: its column, "
+                                               "row and height.")
+            x, y, n = (int(q) for q in p)
+            if x < 0 or y < 0:
+                return self.bad("relief_pins", "A raised or lowered stud lies outside the mosaic.")
+            if not 0 <= n < depth.MAX_LEVELS:
+                return self.bad("relief_pins", f"A stud can be raised on 0 to {depth.MAX_LEVELS - 1} plates.")
+            out[(x, y)] = n  # the last choice for a stud wins
+        return tuple((x, y, n) for (x, y), n in out.items())
+
+    def plate_sizes(self):
+        v = self.get("plate_sizes")
+        if not isinstance(v, (list, tuple)) or not all(isinstance(x, str) for x in v):
+            return self.bad("plate_sizes", "The list of plate sizes is not in the expected form.")
+        unknown = [x for x in v if x not in relief.SIZES]
+        if unknown:
+            return self.bad("plate_sizes", f"There is no {color.shown(unknown[0])} plate among the sizes legoremix "
+                                           f"uses ({', '.join(relief.SIZES)}).")
+        if "1x1" not in v:
+            return self.bad("plate_sizes", "The 1 x 1 plate cannot be switched off: single raised studs need it.")
+        return tuple(x for x in relief.SIZES if x in v)  # one order, no repeats
+
+    def plate_color(self):
+        v = self.get("plate_color")
+        if not _is_int(v) or v not in palettes.colors():
+            return self.bad("plate_color", "The colour of the relief plates must be a BrickLink colour number "
+                                           "this version of legoremix knows.")
+        return int(v)
+
+    # -- bigger pieces ------------------------------------------------------------------
+    def sizes(self):
+        v = self.get("sizes")
+        if not isinstance(v, (list, tuple)) or not all(isinstance(x, str) for x in v):
+            return self.bad("sizes", "The list of part sizes is not in the expected form.")
+        try:
+            return pieces.check_sizes(v)
+        except ValueError as e:
+            return self.bad("sizes", str(e))
+
+    def part_costs(self):
+        v = self.d.get("part_costs")
+        if v is None:
+            return None
+        if not isinstance(v, dict):
+            return self.bad("part_costs", "The part weights are not in the expected form.")
+        try:
+            costs = pieces.check_costs(v)
+        except ValueError as e:
+            return self.bad("part_costs", str(e))
+        return dict(costs) if costs else None
 
 
 def defaults() -> dict:

@@ -16,7 +16,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 import build  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+                 "--disable-sync", "--no-first-run", "--disable-quic",
+                 # software WebGL (SwiftShader), so the relief's 3D view really draws without a GPU
+                 "--enable-unsafe-swiftshader", "--use-angle=swiftshader"]
 
 
 def chromium_path():

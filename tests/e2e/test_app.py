@@ -275,3 +275,15 @@ def test_paint_with_the_keyboard(page):
     wait_mosaic(page)
     assert page.locator("[data-testid=mosaic]").get_attribute("aria-valuetext") == "stud 2, 2"
     assert not page.locator("#undo").is_disabled()
+
+
+def test_a_photo_shows_at_once_while_the_engine_boots(context, site):
+    pg = context.new_page()
+    pg.goto(site)
+    pg.wait_for_selector("[data-testid=status][data-state=loading]")
+    upload(pg, photo_path("coffee.png"))
+    pg.wait_for_selector("body[data-early=photo]")  # the photo and its crop box, before the engine is ready
+    assert pg.locator("[data-testid=status]").get_attribute("data-state") == "loading"
+    expect(pg.locator("#original")).to_be_visible()
+    assert "width: 66." in pg.locator("#crop-box").get_attribute("style")  # a centred square of 600x400
+    wait_mosaic(pg, "48 × 48")  # and the mosaic follows

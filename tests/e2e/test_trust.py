@@ -35,7 +35,7 @@ def test_failed_compute_marks_the_mosaic_stale_and_offers_ways_out(page):
     expect(page.locator("#canvas-wrap")).to_have_class(re.compile("stale"))
     for kind in ("pdf", "png", "csv", "bricklink"):
         expect(page.locator(f"[data-testid=download-{kind}]")).to_be_disabled()
-    expect(page.locator("[data-testid=save-project]")).to_be_disabled()
+    expect(page.locator("[data-testid=save-project]")).to_be_enabled()  # the settings are still the person's work
     assert counts(page) == good
     # way out 1: the largest size these pieces fill
     fix = page.locator("[data-testid=fix-largest-size]")
@@ -62,7 +62,7 @@ def test_failed_compute_marks_the_mosaic_stale_and_offers_ways_out(page):
 
 
 @pytest.mark.parametrize("value,message", [
-    ("0", "at least 1"), ("-5", "at least 1"), ("4.7", "whole number of studs, not 4.7"),
+    ("0", "at least 1"), ("-5", "at least 1"), ("4.7", "whole number, not 4.7"),
     ("9999", "at most 512"), ("", "missing")])
 def test_a_wrong_size_is_explained_and_nothing_is_computed(page, value, message):
     upload(page, photo_path("coffee.png"))
@@ -216,7 +216,7 @@ def test_unlimited_counts_show_what_you_own_and_lists_hold_only_what_is_missing(
 
 def test_keyboard_users_see_focus_and_paint_colours_are_one_tab_stop(page):
     for target in ("image-input", "project-input"):
-        for _ in range(40):
+        for _ in range(300):
             page.keyboard.press("Tab")
             if page.evaluate("() => document.activeElement.id") == target:
                 break
@@ -302,3 +302,58 @@ def test_optional_parts_load_when_first_needed_then_work_offline(context, site):
         assert open(dl.value.path(), "rb").read(4) == b"%PDF"
     finally:
         context.set_offline(False)
+
+
+def test_a_slider_drag_is_one_undo_step_and_a_new_photo_starts_a_new_history(page):
+    upload(page, photo_path("coffee.png"))
+    wait_mosaic(page, "48 × 48")
+    page.select_option("#dither", "jarvis")
+    wait_mosaic(page)
+    drag = "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }"
+    for value in ("90", "70"):  # a drag: input events ...
+        page.locator("#strength").evaluate(drag, value)
+    page.locator("#strength").fill("55")  # ... and the last one with the change event
+    wait_mosaic(page)
+    page.click("#undo")  # the whole drag comes back as one step
+    wait_mosaic(page)
+    assert page.locator("#strength").input_value() == "100"
+    assert page.locator("#dither").input_value() == "jarvis"
+    page.click("#undo")
+    wait_mosaic(page)
+    assert page.locator("#dither").input_value() == "none"
+    page.fill("#crop-zoom", "40")
+    page.dispatch_event("#crop-zoom", "change")
+    wait_mosaic(page)
+    tiny = photo_path("chelsea.png")
+    upload(page, tiny)
+    wait_mosaic(page)
+    expect(page.locator("#undo")).to_be_disabled()  # no step could bring back the old photo's crop
+
+
+def test_a_failed_size_can_still_be_saved_as_a_project(page, tmp_path):
+    upload(page, photo_path("coffee.png"))
+    wait_mosaic(page, "48 × 48")
+    page.click("button[data-size='64']")
+    expect(page.locator(ERROR)).to_contain_text("studs are missing")
+    expect(page.locator("[data-testid=save-project]")).to_be_enabled()  # the work is the person's
+    with page.expect_download() as dl:
+        page.click("[data-testid=save-project]")
+    saved = json.loads(open(dl.value.path()).read())
+    assert saved["settings"]["size"] == [64, 64] and "cropView" not in saved["settings"]
+
+
+def test_on_a_phone_a_settings_error_is_brought_into_view(browser, site):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        pg = ctx.new_page()
+        pg.goto(site)
+        pg.wait_for_selector(READY, timeout=60_000)
+        upload(pg, photo_path("coffee.png"))
+        wait_mosaic(pg, "48 × 48")
+        pg.locator("button[data-size='64']").scroll_into_view_if_needed()
+        pg.click("button[data-size='64']")
+        err = pg.locator(ERROR)
+        expect(err).to_contain_text("studs are missing")
+        expect(err).to_be_in_viewport()
+    finally:
+        ctx.close()

@@ -21,7 +21,8 @@ async function saveNow() {
   try {
     dbPromise ??= db();
     const tx = (await dbPromise).transaction("autosave", "readwrite");
-    tx.objectStore("autosave").put({ settings: state.settings, image: state.imageBlob, time: Date.now() }, "current");
+    tx.objectStore("autosave").put({ settings: state.settings, image: state.imageBlob, depth: state.depth || null,
+      time: Date.now() }, "current");
     await new Promise((r) => { tx.oncomplete = r; tx.onerror = r; });
     document.body.dataset.autosaved = String(Date.now()); // read by the browser tests
   } catch (e) { console.warn("autosave failed", e); }

@@ -57,4 +57,17 @@ export function buildDownloads(info) {
     return b;
   }));
 }
-$("#save-project").onclick = () => exportFile("project");
+// A project holds the photo and the settings as they are in the controls, even when the last
+// compute failed (the person's work, not the last good mosaic).
+$("#save-project").onclick = async () => {
+  if (!state.image) return;
+  clearError();
+  const { cropView, ...settings } = state.settings;
+  try {
+    const r = await request({ type: "project-file", settings });
+    saveBlob(r.data, r.name, r.mime);
+    setStatus(state.stale ? "error" : "ready", `Saved ${r.name}`);
+  } catch (e) {
+    showError("project", e.message);
+  }
+};

@@ -30,6 +30,7 @@ function connect(url, name, { progress, ready, fatal } = {}) {
     fatal?.(message);
   };
   return {
+    terminate(message) { w.terminate(); failAll(message); },
     post: (msg, transfer = []) => w.postMessage(msg, transfer),
     request(msg, transfer = []) {
       const id = next++;
@@ -80,3 +81,15 @@ export function pdfWorker(progress) {
   return pdf;
 }
 export const pdfStarted = () => pdf !== null;
+
+/** The depth worker (3D relief: onnxruntime-web), booted on first use; stop() ends it at once
+ * (a running estimate is cancelled) and the next use boots a new one. */
+let depth = null;
+export function depthWorker(progress) {
+  depth ??= connect(WORKER_URL, "depth", { progress, fatal: () => { depth = null; } });
+  return depth;
+}
+export function stopDepthWorker() {
+  depth?.terminate("Depth estimation was cancelled.");
+  depth = null;
+}

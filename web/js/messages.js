@@ -27,6 +27,8 @@ export function showError(where, msg, actions = []) {
   $("#error-text").textContent = msg;
   $("#error-actions").replaceChildren(...buttons(actions));
   box.hidden = false;
+  const r = box.getBoundingClientRect();
+  if (r.top < 0 || r.bottom > innerHeight) box.scrollIntoView({ block: "center", behavior: "smooth" });
 }
 
 /** Hide the message (only if it is in ``where``, when given). */

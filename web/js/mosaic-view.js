@@ -7,6 +7,8 @@ const $ = (sel) => document.querySelector(sel);
 const canvas = $("#mosaic");
 let brush = null;   // BrickLink colour id, or "erase"
 let cursor = null;  // keyboard painting position [x, y]
+/** Functions (ctx, cell, mosaic) drawn over the studs, under the grid lines. */
+export const overlays = [];
 
 export function draw() {
   const m = state.mosaic;
@@ -53,6 +55,7 @@ export function draw() {
     for (let y = step; y < m.height; y += step) { ctx.moveTo(0, y * cell); ctx.lineTo(canvas.width, y * cell); }
     ctx.stroke();
   };
+  for (const overlay of overlays) overlay(ctx, cell, m); // e.g. the relief's heights (js/relief.js)
   if ($("#show-grid").checked) lines(1, "rgba(128,128,128,.5)", 1);
   if ($("#show-sections").checked) lines(+$("#section").value, "rgba(255,255,255,.75)", 2);
 }
@@ -86,6 +89,7 @@ export function renderCounts() {
 export function renderStats() {
   const m = state.mosaic;
   $("#mean-de").textContent = m.mean_delta_e.toFixed(2);
+  $("#perceived-de").textContent = m.perceived_delta_e == null ? "–" : m.perceived_delta_e.toFixed(2);
   $("#dims").textContent = `${m.width} × ${m.height} studs, ${m.width * m.height} pieces`;
   $("#timing").textContent = `· ${Math.round(m.ms)} ms (${m.backend})`;
 }
@@ -97,7 +101,8 @@ export function markStale(stale) {
   $("#counts").classList.toggle("stale", stale);
   $(".result").dataset.stale = String(stale);
   const none = stale || !state.mosaic;
-  document.querySelectorAll("[data-export], #save-project").forEach((b) => { b.disabled = none; });
+  document.querySelectorAll("[data-export]").forEach((b) => { b.disabled = none; });
+  $("#save-project").disabled = !state.image;
 }
 
 // ---------- painting ----------

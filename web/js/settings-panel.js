@@ -22,7 +22,7 @@ export function buildControls(info) {
   fillSelect($("#set-add"), info.sets.map((s) => [s.id, `${s.name} – ${s.total} pieces`]));
   fillSelect($("#piece"), Object.entries(info.pieces));
   fillSelect($("#metric"), Object.entries(info.metrics));
-  fillSelect($("#dither"), info.dithers.map((d) => [d, d === "none" ? "None (best pieces per stud)" : d]));
+  fillSelect($("#dither"), Object.entries(info.dither_labels));
   for (const id of ["width", "height"]) $(`#${id}`).max = info.max_studs;
   const fs = $("#adjustments");
   for (const [key, label, min, max] of ADJUSTMENTS) {
@@ -55,6 +55,7 @@ export function syncControls() {
   $("#piece").value = s.piece;
   $("#metric").value = s.metric;
   $("#dither").value = s.dither;
+  $("#refine").checked = Boolean(s.refine);
   $("#strength").value = s.strength;
   $("#strength-out").textContent = `${s.strength} %`;
   $("#unlimited").checked = s.unlimited;
@@ -82,7 +83,7 @@ function renderSets() {
     const err = Object.assign(document.createElement("p"), { className: "field-error", id: `copies-${id}-error`, hidden: true });
     err.dataset.testid = "copies-error";
     input.setAttribute("aria-describedby", err.id);
-    const check = () => checkField(input, err, `copies-${id}`, wholeNumber(input, "The number of copies", 0, max, "copies"));
+    const check = () => checkField(input, err, `copies-${id}`, wholeNumber(input, "The number of copies", 0, max, ""));
     input.oninput = check;
     input.onchange = () => { const v = check(); if (v !== null) commit((s) => { s.sets[id] = v; }); };
     const rm = Object.assign(document.createElement("button"), { type: "button", textContent: "Remove" });
@@ -101,14 +102,16 @@ export function wholeNumber(input, what, min, max, unit) {
   if (raw === "") return { error: `${what} is missing: enter a whole number from ${min} to ${max}.` };
   const v = Number(raw);
   if (!Number.isFinite(v)) return { error: `${what} must be a whole number from ${min} to ${max}.` };
-  if (!Number.isInteger(v)) return { error: `${what} must be a whole number of ${unit}, not ${raw}.` };
+  if (!Number.isInteger(v)) return { error: `${what} must be a whole number, not ${raw}.` };
   if (v < min) return { error: `${what} must be at least ${min}.` };
-  if (v > max) return { error: `${what} can be at most ${max} ${unit}.` };
+  if (v > max) return { error: `${what} can be at most ${max}${unit ? ` ${unit}` : ""}.` };
   return { value: v };
 }
 
+const BLOCKED = "Fix the marked field to update the mosaic";
 function blocked() {
-  if (state.invalid.size) setStatus("error", "Fix the marked field to update the mosaic");
+  if (state.invalid.size) setStatus("error", BLOCKED);
+  else if ($("#status").textContent === BLOCKED) setStatus("ready", "Ready – press Enter or leave the field to apply it");
 }
 
 /** Show or clear the message next to a field; the value, or null while it is invalid. */
@@ -161,5 +164,6 @@ $("#unlimited").onchange = () => commit((s) => { s.unlimited = $("#unlimited").c
 $("#piece").onchange = () => commit((s) => { s.piece = $("#piece").value; });
 $("#metric").onchange = () => commit((s) => { s.metric = $("#metric").value; });
 $("#dither").onchange = () => commit((s) => { s.dither = $("#dither").value; });
+$("#refine").onchange = () => commit((s) => { s.refine = $("#refine").checked; });
 $("#strength").oninput = () => preview((s) => { s.strength = +$("#strength").value; });
 $("#strength").onchange = () => commit();

@@ -7,6 +7,7 @@ export const state = {
   settings: null,    // see py/legoremix/settings.py; plus cropView {cx, cy, zoom} (page only)
   image: null,       // {width, height, url} of the working photo
   imageBlob: null,
+  depth: null,       // 3D relief: {kind: "image", name, blob} or {kind: "model", label, width, height, values}
   mosaic: null,      // the last result (Mosaic.to_dict() format, see py/legoremix/pipeline.py)
   stale: false,      // the mosaic on screen no longer matches the settings
   invalid: new Set(),// fields whose value cannot be used: nothing is computed meanwhile
@@ -30,13 +31,18 @@ export function preview(fn, { quiet = false } = {}) {
   if (!quiet) notify("preview");
 }
 
-/** Apply a change as one undo step (covering any preview() since the last commit). */
-export function commit(fn = () => {}) {
+/** Apply a change as one undo step (covering any preview() since the last commit).
+ * ``fresh``: a new photo or project starts a new history (old steps would bring back a crop
+ * of another photo). */
+export function commit(fn = () => {}, { fresh = false } = {}) {
   if (!state.settings) return;
   const before = gestureStart ?? JSON.stringify(state.settings);
   gestureStart = null;
   fn(state.settings);
-  if (JSON.stringify(state.settings) !== before) {
+  if (fresh) {
+    state.history = [];
+    state.future = [];
+  } else if (JSON.stringify(state.settings) !== before) {
     state.history.push(before);
     if (state.history.length > MAX_UNDO) state.history.shift();
     state.future = [];
@@ -44,9 +50,12 @@ export function commit(fn = () => {}) {
   notify("commit");
 }
 
-/** New settings wholesale (a restored session, an opened project); ``record`` keeps an undo step. */
-export function replaceSettings(settings, { record = true } = {}) {
-  if (record && state.settings) commit((s) => { for (const k of Object.keys(s)) delete s[k]; Object.assign(s, settings); });
+/** New settings wholesale (a restored session, an opened project); ``record`` notifies as a
+ * commit (autosave), ``fresh`` starts a new history. */
+export function replaceSettings(settings, { record = true, fresh = false } = {}) {
+  if (record && state.settings) {
+    commit((s) => { for (const k of Object.keys(s)) delete s[k]; Object.assign(s, settings); }, { fresh });
+  }
   else { state.settings = settings; gestureStart = null; notify("replace"); }
 }
 

@@ -1,0 +1,270 @@
+// The 3D relief in the page: choosing a depth map picture or a depth model file (kept in the
+// browser's storage for later visits, offline), estimating depth in the depth worker with
+// progress and cancel, the levels and their thresholds, raising/lowering single studs (undo
+// steps through the store), the heights drawn over the mosaic, and the 3D view.
+// The engine does the work (py/legoremix/depth.py, relief.py); state.mosaic.heights/plates
+// come back with every mosaic (Mosaic.to_dict()).
+import { autosave } from "./autosave.js";
+import { depthWorker, request, stopDepthWorker } from "./engine-client.js";
+import { clearError, setStatus, showError } from "./messages.js";
+import { draw, overlays } from "./mosaic-view.js";
+import { commit, preview, state } from "./store.js";
+
+const $ = (sel) => document.querySelector(sel);
+const SIZES = ["1x1", "1x2", "1x3", "1x4", "1x6", "1x8", "2x2", "2x3", "2x4", "2x6", "2x8", "4x4", "4x8", "4x10"];
+const DB = "legoremix-models"; // its own database: the model file (up to ~100 MB) lives apart from autosaves
+let onChange = () => {}; // app.js: recompute after the engine got a new depth map
+let model = null; // {key, name, size, blob} of the stored or bundled model
+
+// ---------- model storage (IndexedDB) ----------
+function db() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore("models");
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+async function storeModel(m) {
+  const tx = (await db()).transaction("models", "readwrite");
+  tx.objectStore("models").put(m, "depth");
+  await new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = () => reject(tx.error); });
+}
+async function storedModel() {
+  try {
+    const req = (await db()).transaction("models").objectStore("models").get("depth");
+    return await new Promise((resolve) => { req.onsuccess = () => resolve(req.result || null); req.onerror = () => resolve(null); });
+  } catch { return null; }
+}
+async function forgetModel() {
+  const tx = (await db()).transaction("models", "readwrite");
+  tx.objectStore("models").delete("depth");
+  model = null;
+  renderModel();
+}
+
+async function sha256(blob) {
+  const d = await crypto.subtle.digest("SHA-256", await blob.arrayBuffer());
+  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function renderModel() {
+  $("#depth-model-row").hidden = !model;
+  if (model) $("#depth-estimate").textContent = `Estimate depth with ${model.name}`;
+}
+
+/** Once the engine is ready: the bundled model (build.py --depth-model) or the stored one. */
+export async function initRelief(info, { changed }) {
+  onChange = changed;
+  $("#plate-color").replaceChildren(...info.colors.map((c) => new Option(`${c.name} (${c.id})`, c.id)));
+  $("#plate-sizes").replaceChildren(...SIZES.map((size) => {
+    const label = document.createElement("label");
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", value: size, checked: true });
+    box.disabled = size === "1x1"; // single raised studs need it
+    box.onchange = () => commit((s) => {
+      const on = new Set(s.plate_sizes);
+      if (box.checked) on.add(size); else on.delete(size);
+      s.plate_sizes = SIZES.filter((x) => on.has(x));
+    });
+    label.append(box, ` ${size.replace("x", " × ")}`);
+    return label;
+  }));
+  const bundled = info.build.depth_model;
+  model = await storedModel();
+  if (!model && bundled) {
+    model = { key: bundled.sha256, name: `${bundled.label} (included)`, size: bundled.size, url: bundled.file };
+  }
+  renderModel();
+}
+
+// ---------- choosing depth ----------
+async function chooseFile(file) {
+  clearError("relief");
+  if (!state.image) { showError("relief", "Choose a photo first: the depth map belongs to a photo."); return; }
+  if (/\.onnx$/i.test(file.name)) {
+    setDepthStatus("Reading the model file…");
+    const m = { key: await sha256(file), name: file.name, size: file.size, blob: file };
+    try { await storeModel(m); } catch (e) {
+      setDepthStatus("");
+      showError("relief", `The model could not be kept in this browser's storage (${e.message || e}); it is used for this visit only.`);
+    }
+    model = m;
+    renderModel();
+    await estimate();
+  } else {
+    await useDepth({ kind: "image", name: file.name, blob: file });
+  }
+}
+
+/** Hand a depth map to the engine (kind "image": a picture; "model": estimated values), then recompute. */
+export async function useDepth(depth, { quiet = false } = {}) {
+  try {
+    if (depth.kind === "image") await request({ type: "depth-image", blob: depth.blob });
+    else await request({ type: "depth-map", width: depth.width, height: depth.height, values: depth.values });
+  } catch (e) {
+    if (!quiet) showError("relief", e.message);
+    return false;
+  }
+  state.depth = depth;
+  autosave(); // the depth map is part of the session
+  setDepthStatus(depth.kind === "image" ? `Depth from the picture ${depth.name}.`
+    : `Depth estimated with ${depth.label} (${depth.backend === "webgpu" ? "WebGPU" : "WASM"}, ${(depth.ms / 1000).toFixed(1)} s).`);
+  onChange();
+  return true;
+}
+
+async function estimate() {
+  if (!model || !state.imageBlob) return;
+  clearError("relief");
+  $("#depth-progress-row").hidden = false;
+  $("#depth-estimate").disabled = true;
+  const show = (m) => { if (m.id) { $("#depth-progress").value = m.fraction; $("#depth-progress-label").textContent = m.label; } };
+  show({ id: 1, label: "Starting the depth worker", fraction: 0.02 });
+  try {
+    if (!model.blob && model.url) model.blob = await (await fetch(model.url)).blob();
+    const r = await depthWorker(show).request({ type: "estimate", image: state.imageBlob, background: state.settings.background,
+      model: { key: model.key, blob: model.blob } });
+    await useDepth({ kind: "model", label: r.label, backend: r.backend, ms: r.ms, width: r.width, height: r.height, values: r.values });
+  } catch (e) {
+    setDepthStatus("");
+    showError("relief", e.message);
+  } finally {
+    $("#depth-progress-row").hidden = true;
+    $("#depth-estimate").disabled = false;
+  }
+}
+
+async function removeDepth() {
+  await request({ type: "depth-clear" });
+  state.depth = null;
+  autosave();
+  setDepthStatus("");
+  onChange();
+}
+
+function setDepthStatus(text) { $("#depth-status").textContent = text; }
+
+// ---------- controls ----------
+const thresholds = (s) => s.thresholds || Array.from({ length: s.levels - 1 }, (_, k) => Math.round(((k + 1) / s.levels) * 1e4) / 1e4);
+
+/** Show the relief controls for the current settings and mosaic. */
+export function renderRelief() {
+  const s = state.settings;
+  const m = state.mosaic;
+  const on = Boolean(m && m.heights);
+  $("#relief-controls").hidden = !on;
+  document.body.dataset.relief = on ? "on" : "off"; // read by the browser tests
+  if (!s) return;
+  $("#levels").value = String(s.levels);
+  $("#section").value = String(s.section);
+  $("#plate-color").value = String(s.plate_color);
+  document.querySelectorAll("#plate-sizes input").forEach((b) => { b.checked = s.plate_sizes.includes(b.value); });
+  const t = thresholds(s);
+  const box = $("#thresholds");
+  if (box.children.length !== t.length) {
+    box.replaceChildren(...t.map((_, i) => {
+      const div = document.createElement("div");
+      div.innerHTML = `<label for="threshold-${i}">Level ${i + 1} from <output id="threshold-${i}-out"></output></label>
+        <input type="range" id="threshold-${i}" data-testid="threshold-${i}" min="1" max="99" step="1">`;
+      const input = div.querySelector("input");
+      input.oninput = () => preview((st) => { st.thresholds = ordered(thresholds(st), i, +input.value / 100); });
+      input.onchange = () => commit();
+      return div;
+    }));
+  }
+  t.forEach((v, i) => {
+    $(`#threshold-${i}`).value = String(Math.round(v * 100));
+    $(`#threshold-${i}-out`).textContent = `${Math.round(v * 100)} % depth`;
+  });
+  if ($("#view3d").open) import("./view3d.js").then((v) => v.update3d());
+  if (on) {
+    const layers = m.heights.reduce((a, row) => Math.max(a, ...row), 0);
+    const raised = m.heights.reduce((a, row) => a + row.filter((h) => h > 0).length, 0);
+    document.body.dataset.plateStuds = String(m.heights.reduce((a, row) => a + row.reduce((b, h) => b + h, 0), 0));
+    $("#relief-stats").textContent = `${raised} of ${m.width * m.height} studs raised, ${m.plates.length} ` +
+      `${m.plate_color?.name || ""} plates in ${layers} layer${layers === 1 ? "" : "s"}.`;
+  }
+}
+
+/** Thresholds kept in order: moving one pushes its neighbours (1 % apart, within 1-99 %). */
+export function ordered(t, i, v) {
+  const out = [...t];
+  out[i] = Math.min(0.99 - (out.length - 1 - i) * 0.01, Math.max(0.01 + i * 0.01, v));
+  for (let k = i + 1; k < out.length; k++) out[k] = Math.max(out[k], out[k - 1] + 0.01);
+  for (let k = i - 1; k >= 0; k--) out[k] = Math.min(out[k], out[k + 1] - 0.01);
+  return out.map((x) => Math.round(x * 1e4) / 1e4);
+}
+
+// ---------- the heights over the mosaic ----------
+const SHADES = [null, "rgba(0, 170, 255, 0.35)", "rgba(0, 120, 255, 0.55)", "rgba(40, 40, 255, 0.75)"];
+overlays.push((ctx, cell, m) => {
+  if (!m.heights || !$("#depth-overlay").checked) return;
+  for (let n = 1; n < SHADES.length; n++) {
+    ctx.fillStyle = SHADES[n];
+    ctx.beginPath();
+    m.heights.forEach((row, y) => row.forEach((h, x) => { if (h === n) ctx.rect(x * cell, y * cell, cell, cell); }));
+    ctx.fill();
+  }
+  if (cell >= 12) {
+    ctx.fillStyle = "#fff";
+    ctx.font = `bold ${Math.floor(cell * 0.5)}px sans-serif`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    m.heights.forEach((row, y) => row.forEach((h, x) => { if (h) ctx.fillText(String(h), x * cell + cell / 2, y * cell + cell / 2); }));
+  }
+});
+
+// ---------- raising and lowering single studs ----------
+function studAt(e) {
+  const m = state.mosaic;
+  const r = $("#mosaic").getBoundingClientRect();
+  const x = Math.floor((e.clientX - r.left) / r.width * m.width);
+  const y = Math.floor((e.clientY - r.top) / r.height * m.height);
+  return x >= 0 && y >= 0 && x < m.width && y < m.height ? [x, y] : null;
+}
+
+/** Raise (step +1) or lower (-1) one stud: an undo step, the engine re-packs the plates. */
+export function stepStud(x, y, step) {
+  const m = state.mosaic;
+  if (!m?.heights || state.stale) return;
+  const h = Math.max(0, Math.min(state.settings.levels - 1, m.heights[y][x] + step));
+  if (h === m.heights[y][x]) return;
+  commit((s) => {
+    s.relief_pins = s.relief_pins.filter(([px, py]) => px !== x || py !== y);
+    s.relief_pins.push([x, y, h]);
+  });
+  m.heights[y][x] = h; // shown at once; the engine's answer follows
+  draw();
+}
+
+const editing = () => $("#relief-edit").checked && state.mosaic?.heights;
+$("#mosaic").addEventListener("pointerdown", (e) => {
+  if (!editing() || e.button === 2) return;
+  const p = studAt(e);
+  if (p) stepStud(p[0], p[1], e.shiftKey ? -1 : 1);
+});
+$("#mosaic").addEventListener("contextmenu", (e) => {
+  if (!editing()) return;
+  e.preventDefault();
+  const p = studAt(e);
+  if (p) stepStud(p[0], p[1], -1);
+});
+$("#relief-edit").onchange = () => {
+  document.body.classList.toggle("raising", $("#relief-edit").checked);
+  if ($("#relief-edit").checked && $("#paint-mode").checked) $("#paint-mode").click(); // one tool at a time
+};
+$("#paint-mode").addEventListener("change", () => {
+  if ($("#paint-mode").checked && $("#relief-edit").checked) $("#relief-edit").click();
+});
+
+// ---------- wiring ----------
+$("#depth-input").onchange = (e) => { const f = e.target.files[0]; e.target.value = ""; if (f) chooseFile(f); };
+$("#depth-estimate").onclick = estimate;
+$("#depth-forget").onclick = forgetModel;
+$("#depth-cancel").onclick = () => { stopDepthWorker(); setStatus("ready", "Depth estimation cancelled"); };
+$("#depth-remove").onclick = removeDepth;
+$("#depth-overlay").onchange = draw;
+$("#section").addEventListener("change", () => commit((s) => { s.section = +$("#section").value; }));
+$("#levels").onchange = () => commit((s) => { s.levels = +$("#levels").value; s.thresholds = null; });
+$("#plate-color").onchange = () => commit((s) => { s.plate_color = +$("#plate-color").value; });
+$("#view-3d").onclick = async () => { (await import("./view3d.js")).open3d(); };

@@ -1,0 +1,135 @@
+// The 3D view of a relief: the baseplate, the plates of every layer and the pieces on top, as
+// three.js meshes (bundled locally by build.py under three/, imported only when the view opens).
+// Units: 1 = one stud (8 mm); a plate is 0.4 high (3.2 mm), a brick 1.2.
+import { state } from "./store.js";
+
+const $ = (sel) => document.querySelector(sel);
+const PLATE = 0.4;
+let three = null; // {THREE, OrbitControls}
+let view = null;  // {renderer, scene, camera, controls, group}
+
+async function load() {
+  if (!three) {
+    const [THREE, { OrbitControls }] = await Promise.all([import("../three/three.module.js"), import("../three/OrbitControls.js")]);
+    three = { THREE, OrbitControls };
+  }
+  return three;
+}
+
+/** Meshes of a mosaic (Mosaic.to_dict() format) in a group centred on the origin. */
+export function buildModel(THREE, m) {
+  const group = new THREE.Group();
+  const W = m.width, H = m.height;
+  const base = new THREE.Mesh(new THREE.BoxGeometry(W, PLATE, H), new THREE.MeshStandardMaterial({ color: 0x1b1b1b }));
+  base.position.set(W / 2, -PLATE / 2, H / 2);
+  group.add(base);
+  const matrix = new THREE.Matrix4();
+  const color = new THREE.Color();
+  const plates = m.plates || [];
+  if (plates.length) {
+    const mesh = new THREE.InstancedMesh(new THREE.BoxGeometry(1, 1, 1), new THREE.MeshStandardMaterial({ roughness: 0.6 }), plates.length);
+    color.set(m.plate_color?.hex || "#212121");
+    plates.forEach((p, i) => {
+      matrix.makeScale(p.w - 0.04, PLATE - 0.01, p.h - 0.04);
+      matrix.setPosition(p.x + p.w / 2, (p.level - 0.5) * PLATE, p.y + p.h / 2);
+      mesh.setMatrixAt(i, matrix);
+      mesh.setColorAt(i, color);
+    });
+    mesh.name = "plates";
+    group.add(mesh);
+  }
+  const round = m.piece.startsWith("round");
+  const tall = m.piece === "brick" ? 3 * PLATE : PLATE;
+  const geom = round ? new THREE.CylinderGeometry(0.47, 0.47, 1, 24) : new THREE.BoxGeometry(0.96, 1, 0.96);
+  const studs = new THREE.InstancedMesh(geom, new THREE.MeshStandardMaterial({ roughness: 0.35 }), W * H);
+  let i = 0;
+  m.grid.forEach((row, y) => row.forEach((hex, x) => {
+    const lift = m.heights ? m.heights[y][x] * PLATE : 0;
+    matrix.makeScale(1, tall, 1);
+    matrix.setPosition(x + 0.5, lift + tall / 2, y + 0.5);
+    studs.setMatrixAt(i, matrix);
+    studs.setColorAt(i, color.set(hex));
+    i++;
+  }));
+  studs.name = "studs";
+  group.add(studs);
+  group.position.set(-W / 2, 0, -H / 2);
+  return group;
+}
+
+function render() { view?.renderer.render(view.scene, view.camera); }
+
+/** Open the dialog and show the current mosaic (rebuilt when it changes while open). */
+export async function open3d() {
+  const dialog = $("#view3d");
+  dialog.dataset.state = "loading";
+  if (!dialog.open) dialog.showModal();
+  let THREE, OrbitControls;
+  try {
+    ({ THREE, OrbitControls } = await load());
+  } catch (e) {
+    return fail(`The 3D view could not be loaded (${e.message || e}). Reload the page and try again.`);
+  }
+  const canvas = $("#view3d-canvas");
+  if (!view) {
+    let renderer;
+    try {
+      renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
+    } catch {
+      return fail("This browser cannot draw 3D graphics (WebGL is off or unavailable), so the 3D view cannot be shown. " +
+        "The PDF and the LDraw model still describe the relief.");
+    }
+    const scene = new THREE.Scene();
+    scene.background = new THREE.Color(0xeef1f5);
+    scene.add(new THREE.HemisphereLight(0xffffff, 0x667788, 1.6));
+    const sun = new THREE.DirectionalLight(0xffffff, 2.2);
+    sun.position.set(-0.6, 1, 0.4);
+    scene.add(sun);
+    const camera = new THREE.PerspectiveCamera(40, canvas.width / canvas.height, 0.1, 5000);
+    const controls = new OrbitControls(camera, canvas);
+    controls.addEventListener("change", render);
+    view = { renderer, scene, camera, controls, group: null };
+  }
+  update3d({ reset: true });
+  dialog.dataset.state = "ready";
+}
+
+/** Rebuild the model from state.mosaic (keeps the camera unless ``reset``). */
+export function update3d({ reset = false } = {}) {
+  const m = state.mosaic;
+  if (!view || !m || !$("#view3d").open) return;
+  const { THREE } = three;
+  if (view.group) {
+    view.scene.remove(view.group);
+    view.group.traverse((o) => { o.geometry?.dispose(); o.material?.dispose(); });
+  }
+  view.group = buildModel(THREE, m);
+  view.scene.add(view.group);
+  const canvas = $("#view3d-canvas");
+  const rect = canvas.getBoundingClientRect();
+  const w = Math.max(200, Math.round(rect.width)), h = Math.max(150, Math.round(rect.height));
+  view.renderer.setPixelRatio(Math.min(2, devicePixelRatio || 1));
+  view.renderer.setSize(w, h, false);
+  view.camera.aspect = w / h;
+  view.camera.updateProjectionMatrix();
+  if (reset) {
+    const size = Math.max(m.width, m.height);
+    view.camera.position.set(0, size * 0.75, size * 0.95);
+    view.controls.target.set(0, 0, 0);
+    view.controls.update();
+  }
+  const dialog = $("#view3d");
+  dialog.dataset.plates = String(m.plates?.length || 0);
+  dialog.dataset.studs = String(m.width * m.height);
+  render();
+}
+
+function fail(message) {
+  const dialog = $("#view3d");
+  $("#view3d-message").textContent = message;
+  $("#view3d-message").hidden = false;
+  $("#view3d-canvas").hidden = true;
+  dialog.dataset.state = "error";
+}
+
+$("#view3d-close").onclick = () => $("#view3d").close();
