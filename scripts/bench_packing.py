@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "py"))
 
 from legoremix import packing, pipeline  # noqa: E402
+from legoremix.bench import default_photos  # noqa: E402
 
 SIZES = [(1, 1), (1, 2), (1, 3), (1, 4), (1, 6), (1, 8), (2, 2), (2, 3), (2, 4), (2, 6), (2, 8), (4, 4)]
 SECTION = 16
@@ -59,15 +60,6 @@ def colour_cells(mosaic):
         for x, j in enumerate(row):
             by.setdefault(j, []).append((x, y))
     return by
-
-
-def default_photos():
-    try:
-        import skimage.data
-    except ImportError:
-        return []
-    d = os.path.dirname(skimage.data.__file__)
-    return [os.path.join(d, n) for n in ("astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg")]
 
 
 def main(argv=None):
