@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import depth_models
-from legoremix import _array, cli, depth, export, packing, pipeline, project, relief
+from legoremix import _array, cli, export, packing, pipeline, project, relief
 from legoremix.settings import Settings, SettingsError
 
 

@@ -232,7 +232,6 @@ class Pipeline:
     def _inputs(self, o: Options):
         """Every value a stage may name, and the cache key standing for each one."""
         pal = self.palette
-        n = o.size[0] * o.size[1]
         pins = self._pin_indices(pal, *o.size)
         metric = color.get_metric(o.metric)
         seen = [seen_color(c.hex, o.compensate, o.baseplate) for c in pal.colors]
