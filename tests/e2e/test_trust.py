@@ -75,6 +75,7 @@ def test_a_wrong_size_is_explained_and_nothing_is_computed(page, value, message)
     assert note.inner_text().endswith(".") and not python_like(note.inner_text())
     assert distance(page, "[data-testid=size-error]", "#width") < 80  # under the size fields
     expect(page.locator("#width")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("[data-testid=download-pdf]")).to_be_disabled()  # the mosaic shown is not what the field says
     page.select_option("#metric", "oklab")  # another change meanwhile: still nothing computed
     page.wait_for_timeout(400)
     assert page.locator("body").get_attribute("data-computed") == computed
@@ -83,6 +84,7 @@ def test_a_wrong_size_is_explained_and_nothing_is_computed(page, value, message)
     page.press("#width", "Tab")
     wait_mosaic(page, "40 × 48")
     expect(note).to_be_hidden()
+    expect(page.locator("[data-testid=download-pdf]")).to_be_enabled()
 
 
 def test_letters_and_wrong_copies_are_explained(page):

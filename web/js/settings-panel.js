@@ -4,6 +4,7 @@
 // computing until they are fixed: never a silent correction.
 import { applyView } from "./crop.js";
 import { setStatus } from "./messages.js";
+import { markStale } from "./mosaic-view.js";
 import { commit, preview, state } from "./store.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -110,7 +111,8 @@ export function wholeNumber(input, what, min, max, unit) {
 
 const BLOCKED = "Fix the marked field to update the mosaic";
 function blocked() {
-  if (state.invalid.size) setStatus("error", BLOCKED);
+  // the mosaic no longer matches what the controls show: dim it and allow no download of it
+  if (state.invalid.size) { setStatus("error", BLOCKED); markStale(true); }
   else if ($("#status").textContent === BLOCKED) setStatus("ready", "Ready – press Enter or leave the field to apply it");
 }
 
