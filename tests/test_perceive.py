@@ -142,3 +142,23 @@ def test_perceived_error_agrees_on_both_paths(photos):
             out.append(pipeline.make_mosaic(photos["astronaut.png"], sets=["31201"], size=(20, 30)))
     assert out[0].grid == out[1].grid
     assert out[0].perceived_delta_e == pytest.approx(out[1].perceived_delta_e, abs=1e-9)
+
+
+def test_the_blurred_photo_is_kept_while_the_mosaic_changes(photos):
+    """The photo's side of the measure is a stage of its own: a dithering change reuses it,
+    and the value equals a recomputation from scratch on both paths."""
+    from legoremix import _array, image, perceive, pipeline
+    for path in ("numpy", "pure"):
+        with _array.force(path):
+            p = pipeline.Pipeline()
+            p.set_image(photos["coffee.png"])
+            p.set_options(size=(24, 20))
+            p.set_palette(*pipeline.build_palette(["31197"]))
+            p.run()
+            p.set_options(dither="atkinson")
+            m = p.run()
+            assert p.stage_runs["photo_seen"] == 1 and p.stage_runs["count"] == 2
+            target = image.to_list(p._cache["adjust"][1])
+            seen = [pipeline.seen_color(c.hex, True, "#212121") for c in m.palette]
+            fresh = perceive.perceived_delta_e(target, [seen[j] for row in m.grid for j in row], 24, 20)
+            assert m.perceived_delta_e == fresh

@@ -18,7 +18,7 @@ import { draw, markStale, renderBrushes, renderCounts, renderStats } from "./js/
 import { buildControls, resetFields, setSize, syncControls } from "./js/settings-panel.js";
 import { VIEW_DEFAULTS, commit, redo, replaceSettings, state, subscribe, undo } from "./js/store.js";
 import { registerServiceWorker } from "./js/sw-register.js";
-import { initRelief, renderRelief, useDepth } from "./js/relief.js";
+import { depthDropped, initRelief, renderRelief, useDepth } from "./js/relief.js";
 import { initPieces, renderPieces } from "./js/pieces.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -128,8 +128,10 @@ async function loadImage(blob, { keepSettings = false } = {}) {
   if (state.image?.url) URL.revokeObjectURL(state.image.url);
   state.image = { width: r.width, height: r.height, url: URL.createObjectURL(blob) };
   state.imageBlob = blob;
+  const hadDepth = Boolean(state.depth);
   state.depth = null; // a new photo: the engine dropped the old photo's depth map
   setNote("image", r.note || "", { reset: true });
+  if (hadDepth) depthDropped();
   showPhoto(state.image.url);
   // a new photo starts a new history: older steps would bring back a crop of the old photo
   if (!keepSettings) commit((s) => { s.cropView = structuredClone(VIEW_DEFAULTS.cropView); s.crop = null; s.pins = []; }, { fresh: true });

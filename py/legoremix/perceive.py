@@ -122,18 +122,30 @@ def _blur_np(np, img):
     return out
 
 
-def error_map(target, mosaic, width: int, height: int) -> list:
-    """CIEDE2000 per stud between the blurred ``target`` and the blurred ``mosaic`` (both
-    ``w*h`` linear triples in row order: the photo, and the colour seen at each stud)."""
+def seen_lab(pixels, width: int, height: int):
+    """``pixels`` (``w*h`` linear triples) as the eye sees them from a distance: blurred,
+    in CIELAB. The photo's is the same for every mosaic of one crop and size, so the
+    pipeline keeps it (stage ``photo_seen``)."""
     np = _array.np()
-    bt, bm = blur(target, width, height), blur(mosaic, width, height)
+    b = blur(pixels, width, height)
     if np is not None:
-        return color.ciede2000(color.linear_to_lab(bt), color.linear_to_lab(bm)).tolist()
-    lab = color.linear_to_lab_1
-    return [color.ciede2000_1(lab(p), lab(q)) for p, q in zip(bt, bm)]
+        return color.linear_to_lab(b)
+    return [color.linear_to_lab_1(p) for p in b]
 
 
-def perceived_delta_e(target, mosaic, width: int, height: int) -> float:
+def error_map(target, mosaic, width: int, height: int, target_lab=None) -> list:
+    """CIEDE2000 per stud between the blurred ``target`` and the blurred ``mosaic`` (both
+    ``w*h`` linear triples in row order: the photo, and the colour seen at each stud);
+    ``target_lab``: :func:`seen_lab` of ``target`` when already known."""
+    np = _array.np()
+    lt = seen_lab(target, width, height) if target_lab is None else target_lab
+    lm = seen_lab(mosaic, width, height)
+    if np is not None:
+        return color.ciede2000(np.asarray(lt), lm).tolist()
+    return [color.ciede2000_1(p, q) for p, q in zip(lt, lm)]
+
+
+def perceived_delta_e(target, mosaic, width: int, height: int, target_lab=None) -> float:
     """The perceived error: mean of :func:`error_map`."""
-    de = error_map(target, mosaic, width, height)
+    de = error_map(target, mosaic, width, height, target_lab)
     return sum(de) / len(de)

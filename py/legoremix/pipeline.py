@@ -14,7 +14,8 @@ match      space, palette/stock, seen colours   optimal assignment under the sto
            (piece, compensation, baseplate), pins
 dither     match, dithering kind, strength...   labels per stud, within stock
 look       dither, match, refine, budget        best look within stock (refine.py), when asked
-count      look, ...                            the :class:`Mosaic` (counts, colour differences)
+photo_seen adjust, size                         the photo blurred as seen from a distance (perceive.py)
+count      look, photo_seen, ...                the :class:`Mosaic` (counts, colour differences)
 ========== ==============================================================================
 """
 from __future__ import annotations
@@ -391,7 +392,13 @@ def _delta_e(adjusted, seen, labels):
     return [color.ciede2000_1(color.linear_to_lab_1(p), pal_lab[j]) for p, j in zip(adjusted, labels)]
 
 
-def _count(look, adjust, seen, palette, owned, size, piece):
+def _photo_seen(adjust, size):
+    """The photo as the eye sees it from a distance (blurred, CIELAB): the same for every
+    mosaic of this crop and size, so kept while pieces, dithering or stock change."""
+    return perceive.seen_lab(adjust, *size)
+
+
+def _count(look, adjust, photo_seen, seen, palette, owned, size, piece):
     """The result: grid, counts, stock or what is owned, per-stud colour difference."""
     labels = look
     w, h = size
@@ -406,7 +413,7 @@ def _count(look, adjust, seen, palette, owned, size, piece):
                   palette=list(palette.colors), counts=counts,
                   stock=None if palette.unlimited else list(palette.stock), owned=own,
                   delta_e=[de[y * w:(y + 1) * w] for y in range(h)], mean_delta_e=sum(de) / (w * h), piece=piece,
-                  perceived_delta_e=perceive.perceived_delta_e(adjust, [seen[j] for j in labels], w, h))
+                  perceived_delta_e=perceive.perceived_delta_e(adjust, [seen[j] for j in labels], w, h, photo_seen))
 
 
 def _depth(depth_map, image, size, crop):
@@ -447,7 +454,8 @@ STAGES = (
     Stage("dither", ("match", "adjust", "metric", "seen", "pins", "size", "dither", "strength", "serpentine"), _dither),
     Stage("look", ("dither", "match", "adjust", "metric", "seen", "pins", "size", "refine", "refine_budget"),
           refine_mod.look),
-    Stage("count", ("look", "adjust", "seen", "palette", "owned", "size", "piece"), _count),
+    Stage("photo_seen", ("adjust", "size"), _photo_seen),
+    Stage("count", ("look", "adjust", "photo_seen", "seen", "palette", "owned", "size", "piece"), _count),
     Stage("depth", ("depth_map", "image", "size", "crop"), _depth),
     Stage("heights", ("depth", "levels", "thresholds", "relief_pins"), _heights),
     Stage("relief", ("heights", "plate_sizes", "section", "plate_color"), _relief),

@@ -123,6 +123,12 @@ def test_relief_from_a_depth_map_all_offline(context, site, moto_files, artifact
         img = Image.open(io.BytesIO(shot)).convert("L")
         assert ImageStat.Stat(img).stddev[0] > 10, "the 3D view drew nothing"
         pg.click("[data-testid=view3d-close]")
+
+        upload(pg, photo_path("coffee.png"))  # another photo: its depth is unknown, and the page says so
+        wait_mosaic(pg)
+        expect(pg.locator("#notice")).to_contain_text("The 3D relief is off")
+        expect(pg.locator("[data-testid=depth-status]")).to_have_text("")
+        assert pg.locator("body").get_attribute("data-relief") == "off"
     finally:
         context.set_offline(False)
 

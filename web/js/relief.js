@@ -6,7 +6,7 @@
 // come back with every mosaic (Mosaic.to_dict()).
 import { autosave } from "./autosave.js";
 import { depthWorker, request, stopDepthWorker } from "./engine-client.js";
-import { clearError, setStatus, showError } from "./messages.js";
+import { clearError, setNote, setStatus, showError } from "./messages.js";
 import { draw, overlays } from "./mosaic-view.js";
 import { commit, preview, state } from "./store.js";
 
@@ -143,6 +143,13 @@ async function removeDepth() {
 }
 
 function setDepthStatus(text) { $("#depth-status").textContent = text; }
+
+/** A new photo (or project) dropped the old photo's depth map: say so, once. */
+export function depthDropped() {
+  setDepthStatus("");
+  setNote("relief", "The 3D relief is off: its depth map belonged to the previous photo. "
+    + "Choose a depth map for this photo to raise it again.");
+}
 
 // ---------- controls ----------
 const thresholds = (s) => s.thresholds || Array.from({ length: s.levels - 1 }, (_, k) => Math.round(((k + 1) / s.levels) * 1e4) / 1e4);
