@@ -39,6 +39,19 @@ def assert_sentence(e: BaseException):
     return msg
 
 
+def usable_if_accepted(proj):
+    """A project the loader accepted must make a mosaic, or refuse in one sentence."""
+    if proj is None:
+        return
+    p = pipeline.Pipeline()
+    p.set_image(proj.image)
+    try:
+        project.configure(p, proj.settings)
+        p.run()
+    except ValueError as e:
+        assert_sentence(e)
+
+
 @functools.lru_cache(maxsize=None)
 def small_photo():
     """A real photo shrunk to 60 x 45, with a transparent corner (alpha compositing).
@@ -375,14 +388,7 @@ def test_wrong_types_in_every_field(project_text, value):
         if value == "9" * 5000:  # as a JSON number, beyond Python's digit limit
             text = text.replace('"' + value + '"', value)
         proj = loads_or_refuses(text)
-        if proj is not None:  # accepted: then it is fully usable
-            p = pipeline.Pipeline()
-            p.set_image(proj.image)
-            try:
-                project.configure(p, proj.settings)
-                p.run()
-            except ValueError as e:
-                assert_sentence(e)
+        usable_if_accepted(proj)
 
 
 @pytest.mark.parametrize("key,value,msg", [
@@ -485,14 +491,7 @@ def test_random_damage_to_a_project(project_text, data):
         target[key] = data.draw(json_values)
         text = json.dumps(doc)
     proj = loads_or_refuses(text)
-    if proj is not None:
-        p = pipeline.Pipeline()
-        p.set_image(proj.image)
-        try:
-            project.configure(p, proj.settings)
-            p.run()
-        except ValueError as e:
-            assert_sentence(e)
+    usable_if_accepted(proj)
 
 
 # --- engine errors outside settings -------------------------------------------------------------

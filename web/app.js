@@ -16,7 +16,7 @@ import * as engine from "./js/engine-client.js";
 import { clearError, notice, setNote, setStatus, showError } from "./js/messages.js";
 import { draw, markStale, renderBrushes, renderCounts, renderStats } from "./js/mosaic-view.js";
 import { buildControls, resetFields, setSize, syncControls } from "./js/settings-panel.js";
-import { VIEW_DEFAULTS, commit, redo, replaceSettings, state, subscribe, undo } from "./js/store.js";
+import { VIEW_DEFAULTS, commit, engineSettings, redo, replaceSettings, state, subscribe, undo } from "./js/store.js";
 import { registerServiceWorker } from "./js/sw-register.js";
 import { depthDropped, initRelief, renderRelief, useDepth } from "./js/relief.js";
 import { initPieces, renderPieces } from "./js/pieces.js";
@@ -195,8 +195,8 @@ async function compute() {
   const id = ++computeId;
   const started = performance.now();
   setStatus("busy", "Making your mosaic…");
-  const { cropView, ...settings } = state.settings; // the crop view is the page's own: the engine gets the box
-  if (!settings.crop) settings.crop = cropFromView(cropView, settings.size[0], settings.size[1]);
+  const settings = engineSettings(); // the crop view is the page's own: the engine gets the box
+  if (!settings.crop) settings.crop = cropFromView(state.settings.cropView, settings.size[0], settings.size[1]);
   let r;
   try {
     r = await engine.compute(settings);

@@ -2,7 +2,7 @@
 // py/legoremix/export.py FORMATS), the project file, and saving bytes as a file.
 import { pdfWorker, request } from "./engine-client.js";
 import { clearError, setNote, setStatus, showError } from "./messages.js";
-import { state } from "./store.js";
+import { engineSettings, state } from "./store.js";
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -62,9 +62,8 @@ export function buildDownloads(info) {
 $("#save-project").onclick = async () => {
   if (!state.image) return;
   clearError();
-  const { cropView, ...settings } = state.settings;
   try {
-    const r = await request({ type: "project-file", settings });
+    const r = await request({ type: "project-file", settings: engineSettings() });
     saveBlob(r.data, r.name, r.mime);
     setStatus(state.stale ? "error" : "ready", `Saved ${r.name}`);
     if (state.depth) setNote("project", "The project keeps the relief's settings and raised studs, but not its depth "

@@ -15,6 +15,12 @@ export const state = {
 };
 
 export const VIEW_DEFAULTS = { cropView: { cx: 0.5, cy: 0.5, zoom: 1 } };
+
+/** The settings as the engine knows them: without the page's own view of the crop. */
+export function engineSettings() {
+  const { cropView, ...settings } = state.settings;
+  return settings;
+}
 const MAX_UNDO = 200;
 const listeners = [];
 let gestureStart = null; // settings (JSON) before the first preview() of a gesture
