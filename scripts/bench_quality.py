@@ -13,7 +13,16 @@ flat error (mean CIEDE2000 stud by stud) of:
   studs seen with the baseplate around them), so only the assignment differs;
 - ``flat``: our optimal assignment under the stock (no dithering);
 - every dithering, at full strength;
-- ``refine``: the best look within stock (:mod:`legoremix.refine`), run to convergence.
+- ``refine``: the best look within stock (:mod:`legoremix.refine`), run to convergence;
+- ``auto adjust``: the flat optimum with the adjustments auto adjust chose (:mod:`legoremix.tone`),
+  judged against the photo *without* them (the reference never moves); ``auto adjust + f-s``:
+  the same for Floyd-Steinberg within stock (auto adjust judges the mosaic the settings make);
+- ``poster``: poster mode (lightness order dealt onto the stock): not meant to be close in
+  colour, listed so its cost in colour error is known.
+
+Then the time of auto adjust and of the set ranking (:mod:`legoremix.rank`) on both engine
+paths, each as a ratio to a yardstick measured in the same run (a whole flat mosaic from
+the photo on the pure path, fresh pipeline).
 
 Then the time of a whole refined mosaic on both engine paths (same grid on both), and on
 the pure path with the page's time budget. Photos: the scikit-image samples, chosen to
@@ -30,7 +39,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "py"))
 
-from legoremix import _array, browser, color, dither, image, match, perceive, pipeline  # noqa: E402
+from legoremix import _array, browser, color, dither, image, match, perceive, pipeline, rank, tone  # noqa: E402
+from legoremix.settings import Settings  # noqa: E402
 
 #: name -> what it stands for
 PHOTOS = {
@@ -104,7 +114,33 @@ def quality_row(img, sets):
     r = p.run()
     out["refine"] = (r.perceived_delta_e, r.mean_delta_e)
     assert all(c <= s for c, s in zip(r.counts, r.stock))
+    for name, kind in (("auto adjust", "none"), ("auto adjust + f-s", "floyd-steinberg")):
+        st = Settings.from_dict({"size": list(SIZE), "sets": {sets[0]: 1}, "dither": kind})
+        auto = tone.auto_adjust_for(img, st)
+        p.set_options(refine=False, dither=kind, adjustments=auto.adjustments)
+        a = p.run()
+        out[name] = errors(target, seen, [j for row in a.grid for j in row])
+    p.set_options(dither="none")
+    p.set_options(adjustments=image.Adjustments(), poster=True)
+    ps = p.run()
+    out["poster"] = (ps.perceived_delta_e, ps.mean_delta_e)
+    assert all(c <= s for c, s in zip(ps.counts, ps.stock))
     return out
+
+
+def stock_bound(img, sets):
+    """Perceived error of the best look with the same colours in unlimited numbers (refined
+    from the flat optimum, stock lifted): how much of what is left the stock accounts for."""
+    from legoremix import refine
+    pal, owned = pipeline.build_palette(sets)
+    p = pipeline.Pipeline()
+    p.set_image(img)
+    p.set_options(size=SIZE)
+    p.set_palette(pal, owned)
+    m = p.run()
+    target = image.to_list(p._cache["adjust"][1])
+    seen = [pipeline.seen_color(c.hex, p.options.compensate, p.options.baseplate) for c in pal.colors]
+    return refine.refine_labels(target, seen, [j for row in m.grid for j in row], *SIZE, [None] * len(seen)).error
 
 
 def refine_times(img, sets, budget=None):
@@ -123,6 +159,37 @@ def refine_times(img, sets, budget=None):
     return res
 
 
+def look_times(img, set_id, name):
+    """One row of the auto adjust and ranking timings (see the module docstring)."""
+    pal, owned = pipeline.build_palette([set_id])
+    st = Settings.from_dict({"size": list(SIZE), "sets": {set_id: 1}})
+    with _array.force("pure"):
+        p = pipeline.Pipeline()
+        p.set_image(img)
+        p.set_options(size=SIZE)
+        p.set_palette(pal, owned)
+        t0 = time.process_time()
+        p.run()
+        yard = time.process_time() - t0
+    t, res = {}, {}
+    for path in ("numpy", "pure"):
+        with _array.force(path):
+            t0 = time.process_time()
+            res["auto", path] = tone.auto_adjust_for(img, st)
+            t["auto", path] = time.process_time() - t0
+            t0 = time.process_time()
+            res["rank", path] = rank.rank(img, st)
+            t["rank", path] = time.process_time() - t0
+    r = res["rank", "pure"]
+    best = r["candidates"][0]
+    adds = r["additions"]
+    add = f"+{adds['total']} pieces: -{adds['percent']:.0f} %" if adds else "-"
+    return (f"| {os.path.basename(name)} | {set_id} | {1000 * yard:.0f} | "
+            f"{1000 * t['auto', 'numpy']:.0f} / {1000 * t['auto', 'pure']:.0f} | {t['auto', 'pure'] / yard:.1f} | "
+            f"{res['auto', 'pure'].evaluations} | {1000 * t['rank', 'numpy']:.0f} / {1000 * t['rank', 'pure']:.0f} | "
+            f"{t['rank', 'pure'] / yard:.1f} | {len(r['candidates'])} | {best['label']} {best['perceived']:.1f} | {add} |")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python scripts/bench_quality.py")
     ap.add_argument("photos", nargs="*")
@@ -133,14 +200,18 @@ def main(argv=None):
     names = args.photos or (["astronaut.png", "coffee.png", "hubble_deep_field.jpg"] if args.quick else list(PHOTOS))
     sets = args.sets.split(",")[:1 if args.quick else None]
     imgs = {n: image.load(n if os.path.isabs(n) else os.path.join(d, n), max_side=8 * max(SIZE)) for n in names}
-    methods = ["2-phase", "flat"] + list(dither.DITHERS[1:]) + ["refine"]
+    methods = ["2-phase", "flat"] + list(dither.DITHERS[1:]) + ["refine", "auto adjust", "auto adjust + f-s",
+                                                                 "poster"]
     print(f"legoremix quality benchmark - {platform.python_implementation()} {platform.python_version()}, "
           f"{os.cpu_count()} CPUs; {SIZE[0]}x{SIZE[1]}, round tiles, CIEDE2000; cells: perceived / flat "
           "mean CIEDE2000 (lower is better)")
     print()
-    print("| photo | set | " + " | ".join(methods) + " | refine vs 2-phase | refine vs flat |")
-    print("|---" * (len(methods) + 4) + "|")
+    print("| photo | set | " + " | ".join(methods) + " | refine vs 2-phase | refine vs flat | auto adjust vs flat "
+          "| auto adjust + f-s vs f-s |")
+    print("|---" * (len(methods) + 6) + "|")
     gains = {"2-phase": [], "flat": []}
+    auto_gains, fs_gains = [], []
+    short = []  # (photo, set, 2-phase, refine): pairs short of the issue's 25 % goal
     for s in sets:
         for n in names:
             row = quality_row(imgs[n], [s])
@@ -149,12 +220,45 @@ def main(argv=None):
             gf = 100 * (1 - row["refine"][0] / row["flat"][0])
             gains["2-phase"].append(g2)
             gains["flat"].append(gf)
+            if g2 < 25:
+                short.append((n, s, row["2-phase"][0], row["refine"][0]))
+            ga = 100 * (1 - row["auto adjust"][0] / row["flat"][0])
+            gs = 100 * (1 - row["auto adjust + f-s"][0] / row["floyd-steinberg"][0])
+            auto_gains.append(ga)
+            fs_gains.append(gs)
             label = f"{os.path.basename(n)} ({PHOTOS.get(os.path.basename(n), 'photo')})"
-            print(f"| {label} | {s} | {cells} | **-{g2:.0f} %** | -{gf:.0f} % |", flush=True)
+            print(f"| {label} | {s} | {cells} | **-{g2:.0f} %** | -{gf:.0f} % | {-ga:+.0f} % | {-gs:+.0f} % |",
+                  flush=True)
     print()
     for k, v in gains.items():
         print(f"- refine vs {k}: perceived error lower by {min(v):.0f} to {max(v):.0f} % "
               f"(mean {sum(v) / len(v):.0f} %) over {len(v)} photo/set pairs")
+    print(f"- auto adjust vs flat (both flat optima, judged against the unadjusted photo): perceived error "
+          f"lower by {min(auto_gains):.0f} to {max(auto_gains):.0f} % (mean {sum(auto_gains) / len(auto_gains):.0f} %)")
+    print(f"- auto adjust + Floyd-Steinberg vs Floyd-Steinberg: perceived error lower by {min(fs_gains):.0f} to "
+          f"{max(fs_gains):.0f} % (mean {sum(fs_gains) / len(fs_gains):.0f} %)")
+    if short:
+        print()
+        print("Pairs short of the 25 % goal: the same colours in unlimited numbers (refined from the flat optimum, "
+              "stock lifted), to tell what the stock costs from what the colours cost")
+        print()
+        print("| photo | set | 2-phase | refine | refine, same colours, unlimited stock | that vs 2-phase |")
+        print("|---|---|---|---|---|---|")
+        for n, s, e2, er in short:
+            eu = stock_bound(imgs[n], [s])
+            print(f"| {os.path.basename(n)} | {s} | {e2:.2f} | {er:.2f} | {eu:.2f} | -{100 * (1 - eu / e2):.0f} % |",
+                  flush=True)
+    print()
+    print("Auto adjust and the set ranking (48x48, whole call from the photo): CPU ms of this process per path "
+          "(the machine's other jobs do not inflate it), and the ratio to a whole flat 48x48 mosaic from the photo "
+          "on the pure path measured the same way in the same run (the yardstick)")
+    print()
+    print("| photo | set | yardstick: flat mosaic, pure (CPU ms) | auto adjust numpy / pure (CPU ms) | pure / yardstick "
+          "| candidates | ranking numpy / pure (CPU ms) | pure / yardstick | choices | best | additions |")
+    print("|---" * 11 + "|")
+    for s in sets:
+        for n in names:
+            print(look_times(imgs[n], s, n), flush=True)
     print()
     print("Whole refined mosaic from the photo (fresh pipeline): wall-clock / CPU time of this process in ms "
           "(the CPU time is what the machine's other jobs do not inflate)")

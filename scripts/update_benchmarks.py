@@ -89,6 +89,24 @@ only); 14 plate sizes, 16-stud sections; ours timed on the pure-Python path, col
 """
 
 
+RELIEF_WEB = """
+## 3D relief in the page (`python scripts/bench_relief_web.py`)
+
+The relief's time in the real page (headless Chromium, the engine's pure-Python path in Pyodide):
+from a change to the new 48x48 mosaic drawn (the page's `data-latency`), the Motorcycle depth map
+uploaded as a grey picture, 3 levels. The yardstick is the same page's flat 48x48 mosaic after a
+saturation step, measured at the start and at the end of the same run; the ratios are what to
+compare between runs (this machine's load changes the milliseconds several-fold: the load average
+was about 30 on 2 cores during the run below). Depth models: onnxruntime-web runs them in the depth
+worker, WASM (SIMD, 2 threads when cross-origin isolated) by default; in headless Chromium here,
+`--enable-unsafe-webgpu` (with the GPU process not disabled) offers a SwiftShader WebGPU adapter and
+the WebGPU backend gives the native depth map within 1e-4 (`tests/e2e/test_relief_more.py`);
+`--enable-features=Vulkan` and `--use-webgpu-adapter=swiftshader` were not needed; with
+`--disable-gpu` (the other browser tests) `requestAdapter()` gives null and the WASM fallback runs.
+
+"""
+
+
 def run(args):
     r = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, check=True)
     return "\n".join(l for l in r.stdout.splitlines() if not l.startswith("build:"))
@@ -99,7 +117,9 @@ def main():
     web = run(["scripts/bench_web.py"])
     quality = run(["scripts/bench_quality.py"])
     relief = run(["scripts/bench_relief.py"])
+    relief_web = run(["scripts/bench_relief_web.py"])
     text = (HEADER + engine + "\n" + WEB + web + "\n" + QUALITY + quality + "\n" + RELIEF + relief
+            + "\n" + RELIEF_WEB + relief_web
             + f"\n\n_Updated {time.strftime('%Y-%m-%d')}._\n")
     (ROOT / "docs" / "benchmarks.md").write_text(text)
     print(text)

@@ -5,21 +5,30 @@
 //   js/messages.js        status line, messages next to where the person acted, notices
 //   js/settings-panel.js  controls built from the engine's info(), field checks
 //   js/crop.js            the crop box over the photo
-//   js/mosaic-view.js     drawing, counts, out-of-date marking, painting
+//   js/mosaic-view.js     drawing, counts, out-of-date marking
+//   js/tools.js           editing by hand: pencil, fill, eyedropper, eraser (js/mosaic-zoom.js: zoom, pan)
 //   js/downloads.js       export buttons from the engine's format table, saving files
 //   js/autosave.js        IndexedDB autosave
 //   js/sw-register.js     the service worker (offline) and updates
+//   js/progressive.js     best look within stock: first answer at once, refined one with progress, cancel
+//   js/rank.js            Auto adjust, Poster, "Which set fits this picture?" (issue 12)
+//   js/compare.js         error heat map and before/after wipe over the mosaic
 import { loadAutosave, autosave } from "./js/autosave.js";
 import { checkedView, cropFromView, renderCrop, showPhoto, viewFromCrop } from "./js/crop.js";
 import { buildDownloads, progress as exportProgress, saveBlob } from "./js/downloads.js";
 import * as engine from "./js/engine-client.js";
 import { clearError, notice, setNote, setStatus, showError } from "./js/messages.js";
-import { draw, markStale, renderBrushes, renderCounts, renderStats } from "./js/mosaic-view.js";
+import { draw, markStale, renderCounts, renderStats } from "./js/mosaic-view.js";
+import { paintFixes, renderTools } from "./js/tools.js";
 import { buildControls, resetFields, setSize, syncControls } from "./js/settings-panel.js";
-import { VIEW_DEFAULTS, commit, engineSettings, redo, replaceSettings, state, subscribe, undo } from "./js/store.js";
+import { VIEW_DEFAULTS, commit, engineSettings, redo, replaceSettings, restoreHistory, state, subscribe, undo } from "./js/store.js";
 import { registerServiceWorker } from "./js/sw-register.js";
-import { depthDropped, initRelief, renderRelief, useDepth } from "./js/relief.js";
+import { depthDropped, initRelief, photoChanged, renderRelief, useDepth } from "./js/relief.js";
 import { initPieces, renderPieces } from "./js/pieces.js";
+import { initLook, renderLook } from "./js/rank.js";
+import { initInventory, renderInventory } from "./js/inventory.js";
+import { computeProgressive } from "./js/progressive.js";
+import "./js/compare.js"; // the error heat map and the before/after wipe over the mosaic
 
 const $ = (sel) => document.querySelector(sel);
 let computeId = 0;
@@ -30,6 +39,8 @@ subscribe((kind) => {
   syncControls();
   renderRelief();
   renderPieces();
+  renderInventory();
+  renderLook();
   renderCrop();
   compute();
   if (kind !== "preview") autosave();
@@ -53,8 +64,10 @@ async function onReady(info) {
   document.body.dataset.boot = JSON.stringify(info.bootMs);
   buildControls(info);
   buildDownloads(info);
-  await initRelief(info, { changed: compute });
+  await initRelief(info);
   initPieces(info);
+  initInventory(info);
+  initLook();
   syncControls();
   const restored = await restoredPromise;
   if (restored && !state.image) {
@@ -86,6 +99,7 @@ async function restore(saved) {
       file ? [["Download the old session as a project file", () => saveBlob(file.data, file.name, file.mime), "download-rejected"]] : []);
     return;
   }
+  restoreHistory(saved, state.defaults); // undo and redo go on where they were
   replaceSettings({ ...structuredClone(state.defaults), ...checked.settings, cropView: checkedView(saved.settings.cropView) },
     { record: false });
   if (await loadImage(saved.image, { keepSettings: true })) {
@@ -129,7 +143,7 @@ async function loadImage(blob, { keepSettings = false } = {}) {
   state.image = { width: r.width, height: r.height, url: URL.createObjectURL(blob) };
   state.imageBlob = blob;
   const hadDepth = Boolean(state.depth);
-  state.depth = null; // a new photo: the engine dropped the old photo's depth map
+  photoChanged(null); // a new photo: the engine dropped the old photo's depth map
   setNote("image", r.note || "", { reset: true });
   if (hadDepth) depthDropped();
   showPhoto(state.image.url);
@@ -148,7 +162,7 @@ async function openProject(file, where = "project") {
     if (state.image?.url) URL.revokeObjectURL(state.image.url);
     state.image = { width: r.width, height: r.height, url: URL.createObjectURL(blob) };
     state.imageBlob = blob;
-    state.depth = null; // projects hold no depth map
+    photoChanged(r.depth ? { kind: "map", name: file.name, ...r.depth } : null); // the project's relief, if any
     showPhoto(state.image.url);
     setNote("project", "", { reset: true });
     replaceSettings({ ...structuredClone(state.defaults), ...r.settings, cropView: viewFromCrop(r.settings.crop, r.settings.size) },
@@ -197,29 +211,35 @@ async function compute() {
   setStatus("busy", "Making your mosaic…");
   const settings = engineSettings(); // the crop view is the page's own: the engine gets the box
   if (!settings.crop) settings.crop = cropFromView(state.settings.cropView, settings.size[0], settings.size[1]);
+  const show = (r, refining = false) => {
+    if (id !== computeId) return false; // superseded by a newer change
+    clearError("mosaic");
+    state.mosaic = r;
+    markStale(false);
+    smallPhotoNote(settings);
+    draw();
+    renderCounts();
+    renderTools();
+    renderStats();
+    renderRelief();
+    renderPieces();
+    renderInventory();
+    if (refining) { setStatus("busy", "Refining the look (the first answer is shown)…"); return true; }
+    // latency from the change to the drawn mosaic, read by scripts/bench_web.py
+    document.body.dataset.latency = String(Math.round(performance.now() - started));
+    document.body.dataset.computed = String(id);
+    Object.assign(document.body.dataset, { stopped: engine.stats.stopped, completed: engine.stats.completed });
+    setStatus("ready", "Ready");
+    return true;
+  };
   let r;
-  try {
-    r = await engine.compute(settings);
+  try { // with the best look on, the answer without refining shows first (js/progressive.js)
+    r = await computeProgressive(settings, (first) => show(first, true));
   } catch (e) {
     if (id === computeId) computeFailed(e);
     return;
   }
-  if (r === null || id !== computeId) return; // superseded by a newer change
-  clearError("mosaic");
-  state.mosaic = r;
-  markStale(false);
-  smallPhotoNote(settings);
-  draw();
-  renderCounts();
-  renderBrushes();
-  renderStats();
-  renderRelief();
-  renderPieces();
-  // latency from the change to the drawn mosaic, read by scripts/bench_web.py
-  document.body.dataset.latency = String(Math.round(performance.now() - started));
-  document.body.dataset.computed = String(id);
-  Object.assign(document.body.dataset, { stopped: engine.stats.stopped, completed: engine.stats.completed });
-  setStatus("ready", "Ready");
+  if (r === null || !show(r)) return;
   if (!engine.pdfStarted()) setTimeout(() => engine.pdfWorker(exportProgress), 1000); // warm up on the other core
 }
 
@@ -228,7 +248,7 @@ function computeFailed(e) {
   markStale(true);
   setStatus("error", "The mosaic could not be made");
   const d = e.details || {};
-  const actions = [];
+  const actions = d.kind === "inventory" ? paintFixes() : []; // painted more of a colour than there is
   if (d.kind === "inventory" && d.largest_size) {
     const [w, h] = d.largest_size;
     actions.push([`Use the largest size your pieces allow (${w} × ${h})`, () => setSize(w, h), "fix-largest-size"]);

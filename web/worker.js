@@ -8,12 +8,22 @@
 //                                         stop the running compute (Pyodide's interrupt buffer)
 //   {type: "compute", settings}           make the mosaic; a newer compute supersedes a queued one
 //   {type: "export", kind, options}       bytes of an export of the last mosaic (not PDFs)
-//   {type: "project", blob}               open a .legoremix project file (checked whole first)
+//   {type: "project", blob}               open a .legoremix project file (checked whole first); done with
+//                                         {settings, width, height, png, depth: null | {width, height, values}}
+//   {type: "inventory", op, args, blob}   the inventory editor: op "import" (blob, args.name) -> the
+//                                         inventory read; "export" (args.settings) -> {name, mime, data}
+//                                         of inventory.json; "buy" (args.only_missing) -> {rows}
 //   {type: "validate", settings}          check settings (e.g. an autosave) without using them
+//   {type: "auto-adjust", settings}       the adjustments whose mosaic looks closest to the photo
+//                                         (py/legoremix/tone.py); done with {adjustments, error_after, ...}
+//   {type: "rank", settings}              which set fits this photo, crop and size (py/legoremix/rank.py);
+//                                         done with {candidates: [{sets, label, perceived, pieces, thumb}],
+//                                         current, additions: {pieces, total, percent, sentence} | null}
 //   {type: "project-file", settings}      a project file of the current photo with these settings as given
 //   {type: "pdf", result, options}        PDF worker only: instructions for a compute result
 //   {type: "depth-image", blob}           3D relief: a depth map picture (grey, brighter = nearer)
 //   {type: "depth-map", width, height, values}  3D relief: a depth map a model estimated (Float32Array)
+//                                         or a project held (Float64Array)
 //   {type: "depth-clear"}                 back to a flat mosaic
 //   {type: "estimate", image, model: {key, blob}, background}  depth worker only (new Worker(url,
 //                                         {name: "depth"})): estimate a photo's depth with a model file
@@ -70,30 +80,112 @@ function trackDownloads(sizes, from, to, label) {
   return () => { self.fetch = realFetch; };
 }
 
+// Memory snapshots (issue 11): after a normal boot the engine and PDF workers save the booted
+// interpreter's memory (Pyodide's experimental _makeSnapshot / makeMemorySnapshot) in Cache
+// Storage, keyed by this build's lock file; later visits restore it (_loadSnapshot) instead of
+// starting Python and importing the engine again. Anything wrong with a snapshot (another build,
+// damaged bytes, the API failing) means a normal boot, which saves a fresh one.
+const SNAPSHOT_FORMAT = 1; // bump when the boot below changes what a snapshot holds
+const SNAPSHOT_CACHE = "engine-snapshots"; // not "legoremix-*": the service worker deletes those on update
+const SNAPSHOT_ROLES = ["engine", "pdf"];
+
+async function sha256(bytes) {
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The cache key of this role's snapshot for this build (its lock file names every wheel's hash). */
+async function snapshotKey(indexURL, pkgs) {
+  const lock = await (await fetch(new URL("pyodide-lock.json", indexURL))).arrayBuffer();
+  return new URL(`snapshot/${ROLE}/${SNAPSHOT_FORMAT}-${pkgs.join("+")}-${(await sha256(lock)).slice(0, 16)}`,
+    self.location).href;
+}
+
+/** This build's snapshot, checked against the digest stored with it; null when there is none. */
+async function readSnapshot(key) {
+  const res = await (await caches.open(SNAPSHOT_CACHE)).match(key);
+  if (!res) return null;
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  if (res.headers.get("x-sha256") !== await sha256(bytes)) throw new Error("the saved engine snapshot is damaged");
+  return bytes;
+}
+
+/** Keep ``bytes`` as this role's snapshot, replacing those of other builds. */
+async function writeSnapshot(key, bytes) {
+  const cache = await caches.open(SNAPSHOT_CACHE);
+  for (const req of await cache.keys()) if (req.url.includes(`/snapshot/${ROLE}/`)) await cache.delete(req);
+  await cache.put(key, new Response(bytes, { headers: { "content-type": "application/octet-stream",
+    "x-sha256": await sha256(bytes) } }));
+}
+
 async function boot() {
   const t = [performance.now()];
   progress("Starting the engine worker", 0.02);
   const info = await (await fetch("build-info.json")).json();
   const untrack = trackDownloads(info.boot_files || {}, 0.05, 0.8, "Loading the Python runtime");
   const pkgs = ["legoremix"].concat(ROLE === "pdf" ? ["fpdf2"] : info.numpy ? ["numpy"] : []);
-  // packages load while the runtime initialises
-  pyodide = await loadPyodide({ indexURL: new URL("pyodide/", self.location).href, packages: pkgs });
+  const indexURL = new URL("pyodide/", self.location).href;
+  const snapshots = SNAPSHOT_ROLES.includes(ROLE) && !!self.caches && !!self.crypto?.subtle;
+  let key = null;
+  let snapshot = snapshots ? "none" : "off"; // how this boot went, in bootMs (read by tests and bench_web.py)
+  let snapshotMs = null;
+  if (snapshots) {
+    try {
+      key = await snapshotKey(indexURL, pkgs);
+      const t0 = performance.now();
+      const bytes = await readSnapshot(key);
+      if (bytes) {
+        const t1 = performance.now();
+        pyodide = await loadPyodide({ indexURL, _loadSnapshot: bytes });
+        const t2 = performance.now();
+        // the packages' files are not in the memory: modules imported later (and data files) need them
+        await pyodide.loadPackage(pkgs, { messageCallback: () => {} });
+        api = pyodide.pyimport("legoremix.browser");
+        snapshot = "loaded";
+        snapshotMs = { read: t1 - t0, restore: t2 - t1, packages: performance.now() - t2, mb: bytes.length / 1e6 };
+      }
+    } catch (e) {
+      snapshot = `fallback (${e && e.message ? e.message.split("\n")[0] : e})`;
+      pyodide = null;
+      api = null;
+      if (key) await caches.open(SNAPSHOT_CACHE).then((c) => c.delete(key)).catch(() => {});
+    }
+  }
+  const make = snapshots && !pyodide && key !== null;
+  if (!pyodide) {
+    // packages load while the runtime initialises
+    pyodide = await loadPyodide({ indexURL, packages: pkgs, ...(make ? { _makeSnapshot: true } : {}) });
+  }
   untrack();
   t.push(performance.now());
   progress("Starting the engine", 0.9);
-  api = pyodide.pyimport("legoremix.browser");
-  if (ROLE === "pdf") { // import it now (about a second), not at the first PDF
-    // fpdf2 warns that Pillow is missing: we draw vectors only, so the warning means nothing here
-    pyodide.runPython("import warnings; warnings.filterwarnings('ignore', message='Pillow could not be imported')");
-    pyodide.pyimport("fpdf");
+  if (!api) {
+    api = pyodide.pyimport("legoremix.browser");
+    if (ROLE === "pdf") { // import it now (about a second), not at the first PDF
+      // fpdf2 warns that Pillow is missing: we draw vectors only, so the warning means nothing here
+      pyodide.runPython("import warnings; warnings.filterwarnings('ignore', message='Pillow could not be imported')");
+      pyodide.pyimport("fpdf");
+    }
   }
   if (ROLE === "depth") self.ortRuntime = (await import("./js/ort-runtime.js")).runtimeHelper;
   const engineInfo = JSON.parse(api.info());
   t.push(performance.now());
   engineInfo.build = info;
-  engineInfo.bootMs = { runtime: t[1] - t[0], engine: t[2] - t[1] }; // runtime includes our packages
+  engineInfo.bootMs = { runtime: t[1] - t[0], engine: t[2] - t[1], snapshot, snapshotMs }; // runtime includes our packages
   if (ROLE === "engine") progress("Ready", 1);
   post({ type: "ready", info: engineInfo });
+  if (make) {
+    // before any request: the snapshot holds the freshly booted engine, never a person's photo
+    try {
+      // a snapshot may hold no JS objects but the expected ones; the loaded-packages table is
+      // one (the packages are loaded again after a restore, see above)
+      for (const name of Object.keys(pyodide.loadedPackages)) delete pyodide.loadedPackages[name];
+      const bytes = pyodide.makeMemorySnapshot();
+      writeSnapshot(key, bytes).catch((e) => console.warn("engine snapshot not saved:", e));
+    } catch (e) {
+      console.warn("engine snapshot not made:", e);
+    }
+  }
   pump();
 }
 
@@ -171,7 +263,8 @@ async function handle(msg) {
       // the interrupt buffer is armed only while a compute runs, so nothing else is ever stopped
       if (interruptView) { interruptView[0] = 0; pyodide.setInterruptBuffer(interruptView); }
       try {
-        result = parse(api.compute(JSON.stringify(msg.settings)));
+        // progress of the best look within stock (the page's bar), posted while Python runs
+        result = parse(api.compute(JSON.stringify(msg.settings), (f) => progress("Refining the look", f, id)));
       } catch (e) {
         if (e && e.type === "KeyboardInterrupt") return post({ id, type: "superseded", interrupted: true });
         throw e;
@@ -213,6 +306,17 @@ async function handle(msg) {
       try { r = parse(pair.get(0)); values = bytesOf(pair.get(1)); } finally { pair.destroy(); }
       progress("Done", 1, id);
       post({ id, type: "done", result: { ...r, values: new Float32Array(values), ms: performance.now() - t0 } }, [values]);
+    } else if (type === "inventory") { // the inventory editor: import a file, export JSON, the buying list
+      const data = msg.blob ? new Uint8Array(await msg.blob.arrayBuffer()) : null;
+      const out = api.inventory(msg.op, JSON.stringify(msg.args || {}), data);
+      if (msg.op === "export") {
+        const buf = bytesOf(out);
+        post({ id, type: "done", result: { name: "inventory.json", mime: "application/json", data: buf } }, [buf]);
+      } else post({ id, type: "done", result: parse(out) });
+    } else if (type === "auto-adjust") {
+      post({ id, type: "done", result: parse(api.auto_adjust(JSON.stringify(msg.settings))) });
+    } else if (type === "rank") {
+      post({ id, type: "done", result: parse(api.rank_sets(JSON.stringify(msg.settings))) });
     } else if (type === "validate") {
       post({ id, type: "done", result: parse(api.validate(JSON.stringify(msg.settings))) });
     } else if (type === "project-file") {
@@ -222,7 +326,8 @@ async function handle(msg) {
       const text = new Uint8Array(await msg.blob.arrayBuffer());
       const r = parse(api.load_project(text));
       const png = bytesOf(api.image_png());
-      post({ id, type: "done", result: { ...r, png } }, [png]);
+      if (r.depth) r.depth.values = new Float64Array(bytesOf(api.depth_values())); // the relief's depth map
+      post({ id, type: "done", result: { ...r, png } }, [png, ...(r.depth ? [r.depth.values.buffer] : [])]);
     } else {
       throw new Error(`The page asked the engine for something it does not know (${type}).`);
     }

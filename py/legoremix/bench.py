@@ -2,8 +2,10 @@
 
 Prints, for real photos at 48x48 and 128x128 with real set inventories: the time of each
 pipeline stage on the numpy and the pure-Python path (best of several runs, fresh
-pipeline each run), the mean CIEDE2000, the gap to the LP optimum (scipy HiGHS, when
-installed) and the CLI's peak memory on a 24-megapixel JPEG. Without photo arguments
+pipeline each run), the mean CIEDE2000, the mosaic's gap to the LP optimum of the exact
+per-stud costs (scipy HiGHS, when installed; the pipeline solves on colours grouped to a
+grid of :data:`legoremix.match.GROUP_STEP`), the per-stud cost of each stage at 48x48 and
+128x128 with one set (it must not grow with the size) and the CLI's peak memory on a 24-megapixel JPEG. Without photo arguments
 it uses the photos shipped in the scikit-image wheel. "greedy dE00" is the baseline of
 typical mosaic tools (each stud in reading order takes the nearest colour still in stock).
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,7 +22,10 @@ import time
 
 from . import _array, color, image, match, pipeline
 
-CASES = [((48, 48), ["31197"]), ((48, 48), ["31201"]), ((128, 128), ["31203"])]
+CASES = [((48, 48), ["31197"]), ((48, 48), ["31201"]), ((48, 48), ["31203"]), ((128, 128), ["31203"])]
+#: the cases compared stud for stud (same set, so the same palette; issue 11: no stage may cost
+#: more per stud as the mosaic grows)
+SCALING = (((48, 48), ("31203",)), ((128, 128), ("31203",)))
 
 
 def default_photos():
@@ -93,7 +99,11 @@ def run_case(img, size, sets, repeat):
         costs = match.cost_matrix(match.to_space(px, metric), [metric.to_space_1(s) for s in seen], metric)
         sol = match.solve(costs, pal.stock)
     opt = lp_optimum(costs, pal.stock)
-    gap = None if opt is None else 100 * (sol.cost - opt) / opt
+    # the mosaic's own cost on the exact costs (the pipeline solves on quantised colours, see
+    # match.solve_pixels): what grouping the colours costs against the exact optimum
+    labels = [j for row in out["numpy"][2].grid for j in row]
+    mine = int(costs[range(len(labels)), labels].sum())
+    gap = None if opt is None else 100 * (mine - opt) / opt
     same = out["numpy"][2].grid == out["pure"][2].grid
     greedy = greedy_mean_de(costs, pal.stock)
     return out, gap, same, sol, greedy
@@ -141,17 +151,35 @@ def main(argv=None):
     print("| photo | studs | set | path | " + " | ".join(stages) + " | total | mean dE00 | LP gap % | same grid "
           "| greedy dE00 |")
     print("|---" * (len(stages) + 9) + "|")
+    per_stud = {}  # (size, stage) -> [microseconds per stud, one per photo], pure path
     for ph in photos:
         img = image.load(ph)
         name = os.path.basename(ph)
         for size, sets in CASES:
             out, gap, same, sol, greedy = run_case(img, size, sets, repeat)
+            if (size, tuple(sets)) in SCALING:
+                n = size[0] * size[1]
+                for s in stages + ("total",):
+                    v = out["pure"][0] if s == "total" else out["pure"][1].get(s, 0)
+                    per_stud.setdefault((size, s), []).append(1e6 * v / n)
             for path in ("numpy", "pure"):
                 total, t, m = out[path]
                 cells = " | ".join(f"{1000 * t.get(s, 0):.1f}" for s in stages)
                 g = "n/a" if gap is None else f"{gap:.4f}"
                 print(f"| {name} ({img.width}x{img.height}) | {size[0]}x{size[1]} | {'+'.join(sets)} | {path} | "
                       f"{cells} | **{1000 * total:.1f}** | {m.mean_delta_e:.2f} | {g} | {same} | {greedy:.2f} |")
+    (small, _), (big, _) = SCALING
+    print()
+    print(f"Per stud, pure path, set {SCALING[0][1][0]} (median over the photos, microseconds): "
+          f"{small[0]}x{small[1]} -> {big[0]}x{big[1]} ({big[0] * big[1] / (small[0] * small[1]):.1f}x the studs)")
+    print()
+    print("| stage | " + " | ".join(stages) + " | total |")
+    print("|---" * (len(stages) + 2) + "|")
+    cells = []
+    for s in stages + ("total",):
+        a, b = statistics.median(per_stud[(small, s)]), statistics.median(per_stud[(big, s)])
+        cells.append(f"{a:.1f} -> {b:.1f}" + (f" ({b / a:.2f}x)" if a >= 0.5 else ""))
+    print("| per stud | " + " | ".join(cells) + " |")
     if not args.quick:
         print()
         for fmt in ("JPEG", "PNG"):

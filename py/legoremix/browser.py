@@ -8,6 +8,7 @@ instead of exceptions, so the page can show the message and keep its state.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 from . import _array, color, depth, dither, formats, image, palettes, pieces, pipeline, project, settings as settings_mod
 from .match import InventoryError
@@ -42,7 +43,8 @@ def _ok(**payload) -> str:
 def info() -> str:
     """What the page needs to build its controls."""
     sets = [{"id": s.id, "number": s.set_number, "name": s.name, "short": s.short_name,
-             "canvas": s.canvas, "piece": s.piece, "total": s.total, "colors": len(s.studs)}
+             "canvas": s.canvas, "piece": s.piece, "total": s.total, "colors": len(s.studs),
+             "studs": {str(k): n for k, n in s.studs.items()}}
             for s in palettes.sets().values()]
     colors = [c.to_dict() for c in palettes.colors().values()]
     return _ok(sets=sets, colors=colors, pieces={k: v[1] for k, v in palettes.PIECES.items()},
@@ -50,7 +52,8 @@ def info() -> str:
                dither_labels={k: dither.LABELS[k] for k in dither.DITHERS},
                backend=_array.backend(), max_studs=image.MAX_STUDS, max_copies=settings_mod.MAX_COPIES,
                defaults=settings_mod.defaults(), exports=formats.info(),
-               part_sizes={k: pieces.sizes_of(k) for k in palettes.PIECES}, all_sizes=pieces.all_sizes())
+               part_sizes={k: pieces.sizes_of(k) for k in palettes.PIECES}, all_sizes=pieces.all_sizes(),
+               part_catalogue=pieces.catalogue_json(), part_labels=pieces.known_parts())
 
 
 def _settings_error(e: SettingsError) -> str:
@@ -78,9 +81,11 @@ def set_image(width: int, height: int, data) -> str:
     return _ok(width=int(width), height=int(height))
 
 
-def compute(settings_json: str) -> str:
-    """Make the mosaic for the page's settings; returns the result or ``{"error"}``."""
+def compute(settings_json: str, progress=None) -> str:
+    """Make the mosaic for the page's settings; returns the result or ``{"error"}``.
+    ``progress(fraction)``: called while the best look within stock is refined (the page's bar)."""
     _state["mosaic"] = None  # a failure below must not leave an older mosaic exportable
+    _pipeline.progress = progress
     try:
         s = project.configure(_pipeline, json.loads(settings_json))
         m = _pipeline.run()
@@ -90,11 +95,54 @@ def compute(settings_json: str) -> str:
         return _ok(error=str(e), kind="inventory", **_inventory_fixes(e))
     except ValueError as e:  # image.ImageError and other problems a person can fix
         return _ok(error=str(e))
+    finally:
+        _pipeline.progress = None  # a JS function proxy: not kept beyond this call
     _state["mosaic"], _state["settings"] = m, s.to_dict()
     d = m.to_dict()  # the one result format (also mosaic.json and the PDF worker's input)
     d["timings"] = {k: v for k, v in m.timings.items() if k != "backend"}
     d["backend"] = m.timings.get("backend")
     return _ok(**d)
+
+
+#: Seconds auto adjust may take in the page (it returns the best adjustments found by then).
+AUTO_ADJUST_BUDGET = 3.0
+
+
+def _look_settings(settings_json: str):
+    """The settings and photo for auto adjust and the set ranking (tone.py, rank.py)."""
+    if _pipeline._image is None:
+        raise ValueError("There is no photo yet: open one first.")
+    return settings_mod.Settings.from_dict(json.loads(settings_json)), _pipeline._image
+
+
+def auto_adjust(settings_json: str) -> str:
+    """Auto adjust (legoremix.tone) for the current photo and the page's settings:
+    ``{adjustments, error, start_error, default_error, evaluations, seconds}`` or ``{error}``."""
+    from . import tone
+    try:
+        s, img = _look_settings(settings_json)
+        r = tone.auto_adjust_for(img, s, AUTO_ADJUST_BUDGET)
+    except SettingsError as e:
+        return _settings_error(e)
+    except ValueError as e:  # an inventory that cannot cover the mosaic, no photo
+        return _ok(error=str(e))
+    return _ok(adjustments=asdict(r.adjustments), error_after=r.error, start_error=r.start_error,
+               default_error=r.default_error, evaluations=r.evaluations, seconds=r.seconds,
+               description=tone.describe(r.adjustments))
+
+
+def rank_sets(settings_json: str) -> str:
+    """Which set fits this picture (legoremix.rank): the ranking for the current photo, crop
+    and size, with thumbnails, and the cheapest additions to the person's pieces."""
+    from . import rank
+    try:
+        s, img = _look_settings(settings_json)
+        r = rank.rank(img, s)
+    except SettingsError as e:
+        return _settings_error(e)
+    except ValueError as e:
+        return _ok(error=str(e))
+    return _ok(**r)
 
 
 def _inventory_fixes(e: InventoryError) -> dict:
@@ -115,7 +163,7 @@ def export_file(kind: str, options_json: str = "{}"):
         raise ValueError("There is no up-to-date mosaic to save yet: make one first.")
     fmt = formats.get(kind)
     o = json.loads(options_json or "{}")
-    o.update(image=_pipeline._image, settings=_state["settings"] or {})
+    o.update(image=_pipeline._image, settings=_state["settings"] or {}, depth=_pipeline._depth)
     return _to_js(fmt.write(m, o))
 
 
@@ -124,6 +172,37 @@ def pdf_from_result(result_json: str, options_json: str = "{}"):
     has no pipeline of its own)."""
     m = pipeline.Mosaic.from_dict(json.loads(result_json))
     return _to_js(formats.get("pdf").write(m, json.loads(options_json or "{}")))
+
+
+def inventory(op: str, args_json: str = "{}", data=None):
+    """The inventory editor (legoremix.inventory_io): ``import`` a file's bytes (args: name)
+    -> the inventory or ``{"error"}``; ``export`` the inventory of settings (args: settings)
+    -> bytes of our inventory JSON; ``buy`` -> the last mosaic's shopping list (args:
+    only_missing) as rows ``{id, name, hex, part, quantity}``."""
+    from . import export, inventory_io
+    args = json.loads(args_json or "{}")
+    if op == "import":
+        try:
+            return _ok(**inventory_io.parse(_bytes(data), args.get("name", "")).to_dict())
+        except inventory_io.InventoryFileError as e:
+            return _ok(error=str(e))
+    if op == "export":
+        try:
+            s = settings_mod.Settings.from_dict(args.get("settings"))
+        except SettingsError as e:
+            raise ValueError(str(e)) from None
+        return _to_js(inventory_io.dumps(s.sets, s.custom, s.disabled, getattr(s, "custom_parts", {})).encode())
+    if op == "buy":
+        m = _state["mosaic"]
+        if m is None:  # a newer compute is under way: the page asks again when it is done
+            return _ok(rows=[], stale=True)
+        try:
+            rows = export.wanted_parts(m, args.get("only_missing")) + export.plate_rows(m)
+        except export.ExportError:  # nothing is missing
+            rows = export.plate_rows(m)
+        return _ok(rows=[{"id": c.bricklink_id, "name": c.name, "hex": c.hex, "part": p, "quantity": n}
+                         for c, p, n in rows])
+    raise ValueError(f"There is no inventory operation called “{op}”.")
 
 
 def export_meta(kind: str) -> str:
@@ -140,15 +219,26 @@ def load_project(data) -> str:
     except project.ProjectError as e:
         return _ok(error=str(e))
     _pipeline.set_image(proj.image)
+    _pipeline.set_depth(proj.depth)  # the relief's depth map, if the project has one
     _state["mosaic"] = None
-    return _ok(settings=proj.settings, width=proj.image.width, height=proj.image.height)
+    dm = proj.depth
+    return _ok(settings=proj.settings, width=proj.image.width, height=proj.image.height,
+               depth={"width": dm.width, "height": dm.height} if dm else None)
 
 
 def project_file(settings_json: str):
     """A project file of the current image with ``settings`` exactly as given (not
     validated): how the page hands back an autosave it could not restore."""
-    proj = project.Project(_pipeline._image, json.loads(settings_json))
+    proj = project.Project(_pipeline._image, json.loads(settings_json), _pipeline._depth)
     return _to_js(project.dumps(proj).encode())
+
+
+def depth_values():
+    """The engine's depth map as float64 bytes (after opening a project with a relief: the
+    page keeps it for the autosave and hands it back with ``set_depth_map``)."""
+    from array import array
+    dm = _pipeline._depth
+    return _to_js(array("d", dm.values if dm else ()).tobytes())
 
 
 def image_png():
@@ -173,10 +263,11 @@ def set_depth_image(width: int, height: int, data) -> str:
 
 def set_depth_map(width: int, height: int, data) -> str:
     """Use a depth map a model estimated (``width * height`` float32 values, from
-    :func:`estimate_depth` in the depth worker)."""
+    :func:`estimate_depth` in the depth worker), or float64 values (:func:`depth_values`)."""
     from array import array
-    values = array("f")
-    values.frombytes(_bytes(data))
+    raw = _bytes(data)
+    values = array("d" if len(raw) == 8 * int(width) * int(height) else "f")
+    values.frombytes(raw[:len(raw) - len(raw) % values.itemsize])
     if len(values) != int(width) * int(height) or not len(values):
         return _ok(error="The depth map is incomplete. Estimate the depth again.")
     _pipeline.set_depth(depth.DepthMap(int(width), int(height), tuple(values)))

@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import collections
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
-from . import depth, dither as dither_mod, export, formats, image, palettes, pieces, pipeline, project
+from . import depth, dither as dither_mod, export, formats, image, inventory_io, palettes, pieces, pipeline, project
+from . import rank, tone
 from .color import METRICS
 from .match import InventoryError
 from .settings import ADJUSTMENT_RANGES, Settings
@@ -33,6 +35,12 @@ def _parser():
                         "or for several copies of one")
     p.add_argument("--custom", action="append", default=[], metavar="ID=N",
                    help="extra pieces you own: BrickLink colour id = count (repeatable)")
+    p.add_argument("--custom-part", dest="custom_parts", action="append", default=[], metavar="PART:ID=N",
+                   help="bigger parts you own: BrickLink part number : colour id = count, for example "
+                        "3020:5=20 for 20 red 2x4 plates (repeatable; used with --sizes)")
+    p.add_argument("--inventory", action="append", default=[], metavar="FILE",
+                   help="pieces you own from a file: a legoremix inventory (.json), a BrickLink XML list or a "
+                        "Rebrickable parts list (.csv); its mosaic pieces are added to --set/--custom/--custom-part (repeatable)")
     p.add_argument("--size", default=None, help="canvas in studs, WxH (default: the set's canvas, else 48x48)")
     p.add_argument("--dither", default=DEFAULT.dither, choices=dither_mod.DITHERS)
     p.add_argument("--strength", type=float, default=DEFAULT.strength,
@@ -71,6 +79,15 @@ def _parser():
                    help=f"plate sizes allowed under the relief (default: all of {','.join(DEFAULT.plate_sizes)})")
     p.add_argument("--plate-color", type=int, default=DEFAULT.plate_color, metavar="ID",
                    help=f"BrickLink colour of the relief plates (default {DEFAULT.plate_color}, Black)")
+    p.add_argument("--auto-adjust", action="store_true",
+                   help="choose brightness, contrast, saturation, hue and gamma so the mosaic your pieces can make "
+                        "looks closest to the photo (replaces the adjustment flags; prints what it chose)")
+    p.add_argument("--poster", action="store_true",
+                   help="poster mode: the photo's lightness order dealt onto your colours, dark to light, each in "
+                        "proportion to its stock (as on the Lego Art box art)")
+    p.add_argument("--rank-sets", action="store_true",
+                   help="print which sets (and pairs, and copies) fit this photo, crop and size best, and the "
+                        "cheapest additions to your pieces; writes no files")
     p.add_argument("--refine", action="store_true",
                    help="best look within stock: rearrange the pieces so the mosaic looks closest to the photo "
                         "from a distance (slower: about a second for 48x48)")
@@ -82,6 +99,20 @@ def _parser():
                         "weight instead of the fewest parts (unlisted sizes weigh 1)")
     p.add_argument("--list-sets", action="store_true", help="list the known sets and exit")
     return p
+
+
+def format_ranking(r: dict) -> str:
+    """The set ranking (:func:`legoremix.rank.rank`) as lines of text, best first."""
+    w, h = r["proxy"]
+    lines = [f"Which set fits this picture (perceived error of the best flat mosaic, judged at {w}x{h} studs; "
+             "lower is better):"]
+    for i, c in enumerate(r["candidates"], 1):
+        lines.append(f"{i:3}. {c['perceived']:6.2f}  {c['label']}  ({c['pieces']} pieces)")
+    if r["current"] is not None:
+        lines.append(f"Your pieces: {r['current']:.2f}")
+    if r["additions"]:
+        lines.append(r["additions"]["sentence"])
+    return "\n".join(lines)
 
 
 def list_sets() -> str:
@@ -116,6 +147,11 @@ def settings_from_args(args) -> dict:
     """The shared settings object (see :mod:`legoremix.settings`) from CLI arguments,
     checked whole: every problem is reported at once."""
     set_counts = collections.Counter(args.sets)
+    imported = [inventory_io.parse(Path(f).read_bytes(), Path(f).name) for f in args.inventory]
+    for inv in imported:
+        for note in inv.notes:
+            print(f"legoremix: {note}", file=sys.stderr)
+        set_counts.update(inv.sets or {})
     set_objs = [palettes.find_set(k) for k in set_counts]
     first = set_objs[0] if set_objs else None
     piece = args.piece or (first.piece if first and first.piece in palettes.PIECES else DEFAULT.piece)
@@ -124,6 +160,9 @@ def settings_from_args(args) -> dict:
     else:
         size = tuple(first.canvas) if first and first.canvas else DEFAULT.size
     custom = {}
+    for inv in imported:
+        for k, v in inv.custom.items():
+            custom[k] = custom.get(k, 0) + v
     for item in args.custom:
         try:
             k, v = item.split("=")
@@ -131,6 +170,20 @@ def settings_from_args(args) -> dict:
         except ValueError:
             raise ValueError(f"The extra pieces “{item}” are not understood: write them as "
                              "BRICKLINK_COLOR_ID=COUNT, for example 11=50.") from None
+    custom_parts: dict = {}
+    for inv in imported:  # bigger parts from --inventory files
+        for part, counts in inv.parts.items():
+            for k, v in counts.items():
+                custom_parts.setdefault(part, {})[k] = custom_parts.get(part, {}).get(k, 0) + v
+    for item in args.custom_parts:
+        try:
+            part, rest = item.split(":")
+            k, v = rest.split("=")
+            colors = custom_parts.setdefault(part.strip(), {})
+            colors[int(k)] = colors.get(int(k), 0) + int(v)
+        except ValueError:
+            raise ValueError(f"The bigger parts “{item}” are not understood: write them as "
+                             "PART:BRICKLINK_COLOR_ID=COUNT, for example 3020:5=20.") from None
     crop = None
     if args.crop:
         try:
@@ -152,13 +205,14 @@ def settings_from_args(args) -> dict:
         "adjustments": {k: getattr(args, k) for k in ADJUSTMENT_RANGES},
         "metric": args.metric, "piece": piece, "round_compensation": False if args.no_compensation else None,
         "dither": args.dither, "strength": args.strength,
-        "sets": dict(set_counts), "custom": custom,
+        "sets": dict(set_counts), "custom": custom, "custom_parts": custom_parts,
         "unlimited": args.unlimited, "pins": [],
         "section": args.section, "levels": args.levels, "thresholds": thresholds, "plate_sizes": plate_sizes,
-        "plate_color": args.plate_color, "refine": args.refine,
-        "sizes": _sizes_arg(args.sizes), "part_costs": _costs_arg(args.part_costs)})
+        "plate_color": args.plate_color, "refine": args.refine, "poster": args.poster,
+        "sizes": _sizes_arg(args.sizes), "part_costs": _costs_arg(args.part_costs),
+        "disabled": sorted({k for inv in imported for k in inv.disabled or ()})})
     problem = s.inventory_problem()
-    if problem:
+    if problem and not args.rank_sets:  # the ranking needs no pieces of your own
         raise ValueError(f"There is no inventory. {problem} Use --set, --custom or --unlimited.")
     return s.to_dict()
 
@@ -176,11 +230,21 @@ def run(argv=None) -> int:
     else:
         settings = settings_from_args(args)
         img = image.load(args.image, max_side=8 * max(settings["size"]))
+    if args.rank_sets:
+        print(format_ranking(rank.rank(img, Settings.from_dict(settings), thumbnails=False)))
+        return 0
+    if args.auto_adjust:
+        r = tone.auto_adjust_for(img, settings)
+        settings = {**settings, "adjustments": asdict(r.adjustments)}
+        print(f"auto adjust: {tone.describe(r.adjustments)} (perceived error on a {r.evaluations}-candidate search: "
+              f"{r.default_error:.2f} without adjustments, {r.error:.2f} with these)")
     p = pipeline.Pipeline()
     p.set_image(img)
     project.configure(p, settings)
     if args.depth:
         p.set_depth(depth.load(args.depth, img))
+    elif str(args.image).endswith(".legoremix"):
+        p.set_depth(proj.depth)  # a project's relief, if it has one
     mosaic = p.run()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -195,7 +259,7 @@ def run(argv=None) -> int:
 
     options = {"cell": args.stud_px, "grid": args.grid, "section": args.section, "paper": args.paper,
                "only_missing": {"missing": True, "all": False}.get(args.wanted),  # None: the default
-               "image": img, "settings": settings}
+               "image": img, "settings": settings, "depth": p._depth}
     for f in formats.FORMATS:
         name = getattr(args, f.name)
         if name and name not in written:
@@ -212,7 +276,10 @@ def run(argv=None) -> int:
         layers = max(p["level"] for p in mosaic.plates)
         print(f"relief: {len(mosaic.plates)} {mosaic.plate_color.name} plates in {layers} "
               f"layer{'s' if layers > 1 else ''} under the raised studs")
-    if mosaic.missing:
+    if mosaic.parts and any(r[5] for r in pieces.part_list(mosaic)):
+        miss = ", ".join(f"{n} x {c.name} {size} ({part})" for c, part, size, _, _, n in pieces.part_list(mosaic) if n)
+        print(f"missing from your pieces: {miss}")
+    elif mosaic.missing and not mosaic.parts:
         miss = ", ".join(f"{n} x {palettes.colors()[k].name}" for k, n in sorted(mosaic.missing.items()))
         print(f"missing from your pieces: {miss}")
     return 0

@@ -47,76 +47,72 @@ def encode_png(width: int, height: int, rows, alpha: bool = False) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
 
 
-def _sprite(rgb, base, cell, round_):
-    """One stud as ``cell`` rows of RGB bytes; circle edges anti-aliased (4x4 samples)."""
-    rows = []
-    r0 = cell / 2 - max(0.5, cell * 0.04)
-    shade = tuple(min(255, int(c * 0.85 + 255 * 0.15)) for c in rgb)  # highlight ring
-    for y in range(cell):
-        row = bytearray()
-        for x in range(cell):
-            if not round_:
-                inside = 1.0 if (cell < 6 or (0 < x < cell - 1 and 0 < y < cell - 1)) else 0.0
-                col = rgb
-            else:
-                hits = 0
-                for sy in range(4):
-                    for sx in range(4):
-                        dx = x + (sx + 0.5) / 4 - cell / 2
-                        dy = y + (sy + 0.5) / 4 - cell / 2
-                        hits += dx * dx + dy * dy <= r0 * r0
-                inside = hits / 16
-                dx, dy = x + 0.5 - cell / 2, y + 0.5 - cell / 2
-                col = shade if cell >= 12 and (dx * dx + dy * dy) ** 0.5 > r0 - max(1, cell * 0.08) else rgb
-            row += bytes(int(round(c * inside + b * (1 - inside))) for c, b in zip(col, base))
-        rows.append(bytes(row))
-    return rows
-
-
 def _mix(rgb, to, f):
     return tuple(int(round(c + (t - c) * f)) for c, t in zip(rgb, to))
 
 
-def piece_sprite(rgb, base, cell, round_, stud, edges=15):
-    """One stud's cell as the piece looks from above, as ``cell`` rows of RGB bytes.
+WHITE, BLACK = (255, 255, 255), (0, 0, 0)
 
-    Square pieces end in a thin gap on the sides in ``edges`` (1 top, 2 right, 4 bottom,
-    8 left: where the part ends), lit on the top and left sides and shaded on the bottom
-    and right, so even black pieces stand out on a dark baseplate; plates and bricks
-    (``stud``) show a stud ring lit the same way; round pieces are circles. The centre
-    pixel is always the piece's own colour.
+
+def _circle_cover(x, y, cell, r0):
+    """Fraction of pixel (x, y) inside the circle of radius ``r0`` centred in the cell (4x4 samples)."""
+    hits = 0
+    for sy in range(4):
+        for sx in range(4):
+            dx = x + (sx + 0.5) / 4 - cell / 2
+            dy = y + (sy + 0.5) / 4 - cell / 2
+            hits += dx * dx + dy * dy <= r0 * r0
+    return hits / 16
+
+
+def piece_sprite(rgb, base, cell, round_, stud, edges=15, tall=False):
+    """One stud's cell as the piece looks from above, as ``cell`` rows of RGB bytes (the
+    page draws the same look: web/js/looks.js).
+
+    Round pieces are circles with a rim lit above left and shaded below right. Square pieces
+    end in a thin gap on the sides in ``edges`` (1 top, 2 right, 4 bottom, 8 left: where the
+    part ends), lit on the top and left sides and shaded on the bottom and right (``tall``
+    bricks: a deeper shade, their sides show), so even black pieces stand out on a dark
+    baseplate. Plates and bricks (``stud``) show a stud ring lit the same way; tiles a soft
+    highlight in the upper left corner of the part, smooth elsewhere. The centre pixel is
+    always the piece's own colour.
     """
-    if round_:
-        rows = _sprite(rgb, base, cell, True)
-    else:
-        light, dark = _mix(rgb, (255, 255, 255), 0.35), _mix(rgb, (0, 0, 0), 0.45)
-        gap = 1 if cell >= 6 else 0
-        bevel = max(1, cell // 12) if cell >= 8 else 0
-        rows = []
-        for y in range(cell):
-            row = bytearray()
-            for x in range(cell):
-                col = rgb
-                if (edges & 1 and y < gap) or (edges & 4 and y >= cell - gap) or \
-                        (edges & 8 and x < gap) or (edges & 2 and x >= cell - gap):
-                    col = base
-                elif (edges & 1 and y < gap + bevel) or (edges & 8 and x < gap + bevel):
-                    col = light
-                elif (edges & 4 and y >= cell - gap - bevel) or (edges & 2 and x >= cell - gap - bevel):
-                    col = dark
-                row += bytes(col)
-            rows.append(bytes(row))
-    if stud and cell >= 8:
-        rows = [bytearray(r) for r in rows]
-        light, dark = _mix(rgb, (255, 255, 255), 0.4), _mix(rgb, (0, 0, 0), 0.45)
-        r_out, r_in = cell * 0.3, cell * 0.3 - max(1.0, cell * 0.07)
-        for y in range(cell):
-            for x in range(cell):
-                dx, dy = x + 0.5 - cell / 2, y + 0.5 - cell / 2
-                d2 = dx * dx + dy * dy
-                if r_in * r_in < d2 <= r_out * r_out:
-                    rows[y][3 * x:3 * x + 3] = bytes(light if dx + dy < 0 else dark)
-        rows = [bytes(r) for r in rows]
+    light, dark = _mix(rgb, WHITE, 0.4), _mix(rgb, BLACK, 0.55 if tall else 0.45)
+    gap = 1 if cell >= 6 else 0
+    bevel = max(1, cell // 12) if cell >= 8 else 0
+    side = max(2, round(cell / 5)) if tall and cell >= 8 else bevel
+    r0 = cell / 2 - max(0.5, cell * 0.04)
+    rim = max(1, cell * 0.08)
+    ring_out, ring_in = cell * 0.3, cell * 0.3 - max(1.0, cell * 0.07)
+    sheen = not stud and cell >= 8 and (round_ or edges & 9 == 9)  # a tile's top-left stud
+    sheen_r = cell * 0.26
+    rows = []
+    for y in range(cell):
+        row = bytearray()
+        for x in range(cell):
+            dx, dy = x + 0.5 - cell / 2, y + 0.5 - cell / 2
+            d = (dx * dx + dy * dy) ** 0.5
+            inside = 1.0
+            col = rgb
+            if round_:
+                inside = _circle_cover(x, y, cell, r0)
+                if cell >= 8 and d > r0 - rim:
+                    col = light if dx + dy < 0 else _mix(rgb, BLACK, 0.5)
+            elif (edges & 1 and y < gap) or (edges & 4 and y >= cell - gap) or \
+                    (edges & 8 and x < gap) or (edges & 2 and x >= cell - gap):
+                inside = 0.0
+            elif (edges & 1 and y < gap + bevel) or (edges & 8 and x < gap + bevel):
+                col = light
+            elif (edges & 4 and y >= cell - gap - side) or (edges & 2 and x >= cell - gap - side):
+                col = dark
+            if stud and cell >= 8 and ring_in < d <= ring_out:
+                col = _mix(rgb, WHITE, 0.45) if dx + dy < 0 else _mix(rgb, BLACK, 0.5)
+            if sheen:
+                e = ((x + 0.5 - cell * 0.3) ** 2 + (y + 0.5 - cell * 0.3) ** 2) ** 0.5
+                if e < sheen_r:
+                    col = _mix(col, WHITE, 0.42 * (1 - e / sheen_r))
+            row += bytes(int(round(c * inside + b * (1 - inside))) for c, b in zip(col, base))
+        rows.append(bytes(row))
     return rows
 
 
@@ -139,7 +135,8 @@ def render_png(mosaic, cell: int = 20, grid: bool = False, section: int = 16,
     def sprite(j, e, wh):
         key = (j, e, wh == (1, 1))
         if key not in sprites:
-            sprites[key] = piece_sprite(hex_to_rgb8(mosaic.palette[j].hex), base, cell, *pieces.looks(piece, *wh), e)
+            round_, stud, tall = pieces.looks(piece, *wh)
+            sprites[key] = piece_sprite(hex_to_rgb8(mosaic.palette[j].hex), base, cell, round_, stud, e, tall)
         return sprites[key]
 
     line = bytes((200, 200, 200))
@@ -187,27 +184,43 @@ def parts_csv(mosaic) -> str:
     for c, n, s in ([] if mosaic.parts else parts(mosaic)):
         wr.writerow([c.name, c.bricklink_id, part, n, c.hex, "" if s is None else s,
                      missing.get(c.bricklink_id, 0), owned.get(c.bricklink_id, "")])
-    for c, plate, n in plate_rows(mosaic):  # relief plates: not part of any inventory
-        wr.writerow([c.name, c.bricklink_id, plate, n, c.hex, "", "", ""])
+    wr.writerows(plate_csv_rows(mosaic))  # relief plates: in no inventory, so all missing
     return out.getvalue()
 
 
-def part_rows(mosaic):
-    """With bigger pieces: rows ``(Color, part, size, count, stock, missing, owned)``, most
-    used first. Inventories (sets, extra pieces) hold 1x1 pieces, counted in studs: a
-    colour's 1x1 row carries its stock (limited mode) or what is owned (unlimited mode),
-    and is missing what the 1x1s need beyond it; every bigger part is missing (no
-    inventory holds it)."""
-    stock = dict(zip(mosaic.palette, mosaic.stock)) if mosaic.stock is not None else {}
-    owned = dict(zip(mosaic.palette, mosaic.owned)) if mosaic.owned is not None else {}
+def plate_csv_rows(mosaic):
+    """The parts CSV's rows of a relief's plates. No set or list of extra pieces holds
+    plates (inventories count the mosaic's own pieces), so the stock column (limited mode)
+    or the owned column (unlimited mode) says 0 and every plate is missing, as the BrickLink
+    and Rebrickable lists have them (plates are on them even when only what is missing is
+    listed). With bigger pieces the last column is the plate's size."""
+    limited = mosaic.stock is not None
     rows = []
-    for c, part, size, n in pieces.part_counts(mosaic):
-        if size != "1x1":
-            rows.append((c, part, size, n, None, n, None))
-            continue
-        have = stock.get(c, owned.get(c, 0))
-        rows.append((c, part, size, n, stock.get(c), max(0, n - have), owned.get(c)))
+    for part, size, n in _plate_counts(mosaic):
+        c = mosaic.plate_color
+        row = [c.name, c.bricklink_id, part, n, c.hex, 0 if limited else "", n, "" if limited else 0]
+        rows.append(row + [size] if mosaic.parts else row)
     return rows
+
+
+def _plate_counts(mosaic):
+    if not mosaic.plates:
+        return []
+    from .relief import counts
+    return counts(mosaic.plates)
+
+
+def part_rows(mosaic):
+    """With bigger pieces: rows ``(Color, part, size, count, stock, missing, owned)`` of the
+    parts used, most used first (see :func:`legoremix.pieces.part_list`): ``stock`` in
+    limited mode and ``owned`` in unlimited mode are what the person has of that part (a
+    colour's 1x1s: its studs less those of its owned bigger parts; bigger parts: those in
+    the settings' ``custom_parts``, else none), ``missing`` what the parts used need
+    beyond it."""
+    limited = mosaic.stock is not None
+    return [(c, part, size, n, have if limited else None, miss,
+             None if limited or mosaic.owned is None else have)
+            for c, part, size, n, have, miss in pieces.part_list(mosaic) if n]
 
 
 def wanted_parts(mosaic, only_missing=None):
@@ -228,13 +241,21 @@ def wanted_parts(mosaic, only_missing=None):
     return out
 
 
+def shopping_rows(mosaic, only_missing=None):
+    """Rows ``(Color, part, quantity)`` of a shopping list: :func:`wanted_parts` and the
+    relief's plates, one row per part and colour (square plates as the mosaic's pieces and
+    plates under the relief can be the same part: 3024 in black)."""
+    total: dict = {}
+    for c, p, n in wanted_parts(mosaic, only_missing) + plate_rows(mosaic):
+        key = (c.bricklink_id, p)
+        total[key] = (c, p, total[key][2] + n) if key in total else (c, p, n)
+    return list(total.values())
+
+
 def plate_rows(mosaic):
     """Rows ``(Color, part, count)`` of the plates under a relief, most used first (empty
     for a flat mosaic)."""
-    if not mosaic.plates:
-        return []
-    from .relief import counts
-    return [(mosaic.plate_color, part, n) for part, _, n in counts(mosaic.plates)]
+    return [(mosaic.plate_color, part, n) for part, _, n in _plate_counts(mosaic)]
 
 
 # --- shopping lists -------------------------------------------------------------------
@@ -275,7 +296,7 @@ def wanted(mosaic, only_missing=None):
 def bricklink_xml(mosaic, only_missing=None) -> str:
     """BrickLink wanted-list XML (no XML declaration), one ITEM per colour of
     :func:`wanted`."""
-    rows = wanted_parts(mosaic, only_missing) + plate_rows(mosaic)
+    rows = shopping_rows(mosaic, only_missing)
     items = "".join(
         f"<ITEM><ITEMTYPE>P</ITEMTYPE><ITEMID>{escape(p, quote=False)}</ITEMID>"
         f"<COLOR>{c.bricklink_id}</COLOR><MINQTY>{n}</MINQTY></ITEM>\n"
@@ -286,7 +307,7 @@ def bricklink_xml(mosaic, only_missing=None) -> str:
 def rebrickable_csv(mosaic, only_missing=None) -> str:
     """Rebrickable part-list CSV (``Part,Color,Quantity``, Rebrickable colour ids) of
     :func:`wanted`."""
-    rows = wanted_parts(mosaic, only_missing) + plate_rows(mosaic)
+    rows = shopping_rows(mosaic, only_missing)
     unknown = sorted({c.name for c, _, _ in rows if c.rebrickable_id is None})
     if unknown:
         raise ExportError(f"Rebrickable has no colour id for {_names(unknown)}.")

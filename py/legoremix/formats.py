@@ -33,7 +33,7 @@ def _pdf(m, o):
 
 def _project(m, o):
     from . import project
-    return project.dumps(project.Project(o["image"], o["settings"])).encode()
+    return project.dumps(project.Project(o["image"], o["settings"], o.get("depth"))).encode()
 
 
 FORMATS = [

@@ -64,6 +64,8 @@ class Adjustments:
     - ``saturation``, ``value`` (-100..100): scale HSV S / V by ``1 + x/100``.
     - ``brightness`` (-100..100): add ``x/100`` to each sRGB component.
     - ``contrast`` (-100..100): ``c' = 0.5 + (c - 0.5) * 2**(x/25)``.
+    - ``gamma`` (-100..100), a lightness curve: ``c' = c ** 2**(-x/100)`` (positive lifts the
+      midtones, black and white stay put).
     Results are clamped to [0, 1].
     """
 
@@ -72,9 +74,10 @@ class Adjustments:
     value: float = 0
     brightness: float = 0
     contrast: float = 0
+    gamma: float = 0
 
     def is_identity(self) -> bool:
-        return not (self.hue or self.saturation or self.value or self.brightness or self.contrast)
+        return not (self.hue or self.saturation or self.value or self.brightness or self.contrast or self.gamma)
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -292,6 +295,7 @@ def adjust(pixels, adj: Adjustments):
     val = 1 + adj.value / 100
     bri = adj.brightness / 100
     con = 2 ** (adj.contrast / 25)
+    gam = 2 ** (-adj.gamma / 100)
     use_hsv = adj.hue or adj.saturation or adj.value
     out = []
     for px in rows:
@@ -302,8 +306,8 @@ def adjust(pixels, adj: Adjustments):
                                           min(1.0, max(0.0, vv * val)))
         res = []
         for c in (r, g, b):
-            c = 0.5 + (c + bri - 0.5) * con
-            res.append(srgb_to_linear_1(min(1.0, max(0.0, c))))
+            c = min(1.0, max(0.0, 0.5 + (c + bri - 0.5) * con))
+            res.append(srgb_to_linear_1(c ** gam if adj.gamma else c))
         out.append(tuple(res))
     if np is not None:
         return np.asarray(out, dtype=np.float64).reshape(-1, 3)

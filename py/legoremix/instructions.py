@@ -38,6 +38,10 @@ ROUND_FILL = 0.84  # on round pieces (drawn 0.88 wide), its diagonal too: it sta
 CAP_HEIGHT = 0.718  # Helvetica capital height, in em
 PT_MM = 25.4 / 72
 STUD_MM = 8.0
+#: Studs drawn at least this wide (mm) on the overview show their piece's look
+#: (:meth:`_Doc.top`); smaller ones are plain (a ring would not show on paper, and costs
+#: time: up to 64 studs across on A4 are drawn with it).
+LOOK_MM = 2.5
 
 # parts list geometry (mm)
 ROW = 6.0
@@ -59,6 +63,11 @@ class Page(NamedTuple):
     section: tuple | None
     rows: tuple
     level: int = 0  # relief pages ("plates"): the plate layer, 1 = on the baseplate
+
+
+def _mix(rgb, to, f):
+    """``rgb`` mixed towards grey level ``to`` (0 black, 255 white) by ``f``."""
+    return tuple(int(round(c + (to - c) * f)) for c in rgb)
 
 
 def luminance(hex_: str) -> float:
@@ -130,7 +139,11 @@ class _Doc:
         self.sym = symbols(mosaic)
         self.rank = {j: i for i, j in enumerate(self.sym)}
         self.round = PIECES.get(mosaic.piece, PIECES["round-tile"])[2]
+        self.look = pieces_mod.looks(mosaic.piece if mosaic.piece in PIECES else "round-tile")
         self.sections = sections(mosaic.width, mosaic.height, section)
+        index = {c.hex: j for j, c in enumerate(mosaic.palette)}
+        self.have = {(index[c.hex], size): have for c, _, size, _, have, _ in pieces_mod.part_list(mosaic)} \
+            if mosaic.parts else {}
         self.pages = self.layout()
         self._fonts = {}  # (symbol, stud) -> (pt, width): measured once
 
@@ -242,7 +255,7 @@ class _Doc:
         return cell, x0, y0, y0 + self.section * cell + 9
 
     # -- primitives ----------------------------------------------------------------------
-    def stud(self, x, y, size, j, symbol=False):
+    def stud(self, x, y, size, j, symbol=False, look=False):
         pdf = self.pdf
         hex_ = self.m.palette[j].hex
         pdf.set_fill_color(*hex_to_rgb8(hex_))
@@ -253,6 +266,37 @@ class _Doc:
             pdf.rect(x + inset, y + inset, size - 2 * inset, size - 2 * inset, style="F")
         if symbol:
             self.symbol(x, y, size, j, self.round)
+        elif look:
+            self.top(x, y, size, hex_, 1, 1, self.round)
+
+    def top(self, x, y, cell, hex_, w, h, round_):
+        """What a part's top looks like, over its fill (the page and the PNG draw the same,
+        web/js/looks.js): plates and bricks a stud ring on every stud, lit above left and
+        shaded below right; tiles a soft highlight in the upper left corner; bricks a deeper
+        shade on the lower and right sides (they stand taller); so each piece family is
+        recognisable and black pieces show on the dark background."""
+        pdf = self.pdf
+        stud, tall = self.look[1], self.look[2]
+        rgb = hex_to_rgb8(hex_)
+        if tall and not round_:
+            band = cell * 0.14
+            pdf.set_fill_color(*_mix(rgb, 0, 0.55))
+            pdf.rect(x + w * cell * 0.94 - band, y + cell * 0.06, band, h * cell * 0.88, style="F")
+            pdf.rect(x + cell * 0.06, y + h * cell * 0.94 - band, w * cell * 0.88, band, style="F")
+        if stud:
+            r = cell * 0.28
+            pdf.set_line_width(cell * 0.07)
+            light, dark = _mix(rgb, 255, 0.45), _mix(rgb, 0, 0.5)
+            for j in range(h):
+                for i in range(w):
+                    cx, cy = x + (i + 0.5) * cell, y + (j + 0.5) * cell
+                    pdf.set_draw_color(*light)
+                    pdf.arc(cx - r, cy - r, 2 * r, 135, 315, style="D")
+                    pdf.set_draw_color(*dark)
+                    pdf.arc(cx - r, cy - r, 2 * r, 315, 495, style="D")
+        else:
+            pdf.set_fill_color(*_mix(rgb, 255, 0.35))
+            pdf.ellipse(x + cell * 0.17, y + cell * 0.17, cell * 0.24, cell * 0.24, style="F")
 
     def symbol(self, x, y, size, j, round_):
         """The colour's symbol centred on the stud at (x, y)."""
@@ -273,12 +317,14 @@ class _Doc:
             self._fonts[key] = (pt, self.pdf.get_string_width(s))
         return self._fonts[key]
 
-    def studs(self, x0, y0, cell, x_from, y_from, w, h, symbol=False):
+    def studs(self, x0, y0, cell, x_from, y_from, w, h, symbol=False, look=False):
         """Studs on a background: light on section pages (black studs must stay visible
-        around their symbols), dark grey elsewhere (close to the real baseplate)."""
+        around their symbols), dark grey elsewhere (close to the real baseplate); ``look``
+        (the overview) draws each piece as it looks when the studs are big enough."""
         pdf = self.pdf
         pdf.set_fill_color(*((225, 225, 225) if symbol else (70, 70, 70)))
         pdf.rect(x0, y0, w * cell, h * cell, style="F")
+        look = look and not symbol and cell >= LOOK_MM  # smaller: plain (a ring would not show, and costs)
         if self.m.parts:  # bigger pieces: each part filled as one piece, round only as a round 1x1
             index = {c.hex: j for j, c in enumerate(self.m.palette)}
             inset = cell * 0.06
@@ -288,11 +334,15 @@ class _Doc:
                 if ax >= bx or ay >= by:
                     continue
                 if p["w"] == p["h"] == 1:
-                    self.stud(x0 + (ax - x_from) * cell, y0 + (ay - y_from) * cell, cell, index[p["color"]], symbol)
+                    self.stud(x0 + (ax - x_from) * cell, y0 + (ay - y_from) * cell, cell, index[p["color"]], symbol,
+                              look)
                     continue
                 pdf.set_fill_color(*hex_to_rgb8(p["color"]))
                 pdf.rect(x0 + (ax - x_from) * cell + inset, y0 + (ay - y_from) * cell + inset,
                          (bx - ax) * cell - 2 * inset, (by - ay) * cell - 2 * inset, style="F")
+                if look:
+                    self.top(x0 + (ax - x_from) * cell, y0 + (ay - y_from) * cell, cell, p["color"], bx - ax, by - ay,
+                             False)
                 if symbol:
                     for yy in range(ay, by):
                         for xx in range(ax, bx):
@@ -302,7 +352,7 @@ class _Doc:
         for yy in range(h):
             row = self.m.grid[y_from + yy]
             for xx in range(w):
-                self.stud(x0 + xx * cell, y0 + yy * cell, cell, row[x_from + xx], symbol)
+                self.stud(x0 + xx * cell, y0 + yy * cell, cell, row[x_from + xx], symbol, look)
 
     def footer(self, page_no):
         pdf = self.pdf
@@ -350,9 +400,9 @@ class _Doc:
             pdf.text(cx + NAME_X, cy + 3.7, (f"{size[0]} {name}" if size else name)[:32])
             pdf.set_font("helvetica", "B", 8.5)
             pdf.text(cx + COUNT_X, cy + 3.7, str(n))
-            if stock is not None and (not size or size[0] == "1x1"):
+            if stock is not None:  # bigger pieces: what is owned of that part (pieces.part_list)
                 pdf.set_font("helvetica", "", 8.5)
-                pdf.text(cx + STOCK_X, cy + 3.7, str(stock[j]))
+                pdf.text(cx + STOCK_X, cy + 3.7, str(self.have.get((j, size[0]), 0) if size else stock[j]))
 
     def locator(self, sx, sy, sw, sh):
         """A small map in the top right corner: where this section sits in the mosaic."""
@@ -404,7 +454,7 @@ class _Doc:
         box_w, box_h = pdf.w - 2 * MARGIN, pdf.h - top - MARGIN - 4
         cell = min(box_w / m.width, box_h / m.height)
         x0 = MARGIN + (box_w - cell * m.width) / 2
-        self.studs(x0, top, cell, 0, 0, m.width, m.height)
+        self.studs(x0, top, cell, 0, 0, m.width, m.height, look=True)
         self.outlines(x0, top, cell, 0, 0, m.width, m.height, min(0.3, cell * 0.12))
         pdf.set_draw_color(255, 255, 255)
         pdf.set_line_width(0.6)

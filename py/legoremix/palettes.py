@@ -206,3 +206,15 @@ def unlimited_palette(piece: str, extra_ids=()) -> Palette:
         cols.setdefault(k, colors()[k])
     ordered = [cols[k] for k in sorted(cols)]
     return Palette(ordered, [None] * len(ordered))
+
+
+def switch_off(palette: Palette, disabled=()) -> Palette:
+    """``palette`` without the colours a person switched off (BrickLink ids): they are never
+    used, even when owned. Raises a ValueError when no colour is left."""
+    off = set(disabled)
+    if not off:
+        return palette
+    keep = [(c, s) for c, s in zip(palette.colors, palette.stock) if c.bricklink_id not in off]
+    if not keep:
+        raise ValueError("Every colour you could use is switched off: switch at least one colour on again.")
+    return Palette([c for c, _ in keep], [s for _, s in keep])

@@ -10,6 +10,11 @@ A packing is a list of parts, plain dicts ``{"x", "y", "w", "h", "color", "part"
 stud, size in studs, hex colour, part number) covering every stud once; no part crosses a
 section boundary, and every part exists in its colour (:func:`legoremix.packing.pack` per
 colour with that colour's sizes).
+
+Bigger parts a person owns (settings ``custom_parts``, see :func:`owned_parts`) join the
+colour's stock; with a limited inventory the packing uses no more of each than owned
+(:func:`limits`), and the counts speak in parts (:func:`part_list`). :func:`looks` says how
+each family is drawn (export.py, instructions.py and web/js/looks.js draw it alike).
 """
 from __future__ import annotations
 
@@ -89,11 +94,13 @@ def exists(piece: str, size: str, bricklink_id: int) -> bool:
     return entry is not None and bricklink_id in entry["colors"]
 
 
-def pack_mosaic(labels, size, palette, piece, sizes, section, part_costs=None, heights=None):
+def pack_mosaic(labels, size, palette, piece, sizes, section, part_costs=None, heights=None, part_stock=None):
     """The stage: the parts covering a mosaic (``labels`` per stud, row-major), or None
     when only 1x1 parts are allowed. ``part_costs`` ({"WxH": weight}) makes the objective
     the lowest total weight instead of the fewest parts; ``heights`` (rows of plates under
-    each stud, a relief) keeps parts to studs at one height."""
+    each stud, a relief) keeps parts to studs at one height. ``part_stock`` ({(BrickLink
+    id, "WxH"): count}, see :func:`owned_parts`) limits a limited palette's bigger parts to
+    those owned (see :func:`limits`)."""
     if tuple(sizes) == DEFAULT_SIZES:
         return None
     w, h = size
@@ -104,10 +111,11 @@ def pack_mosaic(labels, size, palette, piece, sizes, section, part_costs=None, h
     weights = {size_of(k): v for k, v in (part_costs or {}).items()}
     cost = None if not weights else {size_of(s): weights.get(size_of(s), 1) for s in sizes}  # unlisted: 1
     out = []
+    left = limits(palette, part_stock)
     for key in sorted(by_color):
         c = palette.colors[key[0]]
         allowed = [size_of(s) for s in sizes if exists(piece, s, c.bricklink_id)]
-        for r in packing.pack(by_color[key], allowed, section, cost):
+        for r in _pack_within(by_color[key], allowed, section, cost, left, c.bricklink_id):
             out.append({"x": r.x, "y": r.y, "w": r.w, "h": r.h, "color": c.hex, "part": part_number(piece, r.w, r.h)})
     out.sort(key=lambda p: (p["y"], p["x"]))
     return out
@@ -162,10 +170,11 @@ SMOOTH = ("round-tile", "square-tile")
 
 
 def looks(piece: str, w: int = 1, h: int = 1) -> tuple:
-    """How a ``w x h`` part of a family looks from above: ``(round, stud)``. Round
-    families are round only as 1x1 (their bigger parts are square tiles or plates)."""
+    """How a ``w x h`` part of a family looks from above: ``(round, stud, tall)``. Round
+    families are round only as 1x1 (their bigger parts are square tiles or plates); tiles
+    are smooth (no stud); bricks stand taller than plates (their sides show as shade)."""
     from .palettes import PIECES
-    return (PIECES[piece][2] and w == 1 and h == 1, piece not in SMOOTH)
+    return (PIECES[piece][2] and w == 1 and h == 1, piece not in SMOOTH, PIECES[piece][3] > 1)
 
 
 def edges(parts, width: int, height: int):
@@ -183,3 +192,147 @@ def edges(parts, width: int, height: int):
                 mask[y][x] = (y == y0) | (x == x0 + w - 1) << 1 | (y == y0 + h - 1) << 2 | (x == x0) << 3
                 size[y][x] = (w, h)
     return mask, size
+
+
+# -- bigger parts in an inventory ------------------------------------------------------------
+# A person's loose parts beyond 1x1 pieces are the settings field ``custom_parts``:
+# ``{part number: {BrickLink colour id: count}}`` (the ITEMID / COLOR / QTY of a BrickLink
+# list). Only the parts of the chosen family in the allowed sizes count: they add their studs
+# to the colour's stock (what the matcher may use), and in limited mode the packing never
+# uses more of a size and colour than owned, falling back to smaller sizes and finally 1x1.
+# Without any bigger part owned, limited mode packs freely and the bigger parts are to buy.
+
+def owned_parts(custom_parts, piece: str, sizes) -> tuple:
+    """``(ones, bigger)`` from ``custom_parts``: the family's 1x1 pieces as {BrickLink id:
+    count}, and its bigger parts of the allowed ``sizes`` as {(BrickLink id, "WxH"): count};
+    parts of other families or sizes, and colours a part is not made in, do not count."""
+    fam = catalogue()[piece]
+    by_part = {fam[s]["part"]: s for s in sizes if s in fam}
+    ones: dict = {}
+    bigger: dict = {}
+    for part, counts in (custom_parts or {}).items():
+        size = by_part.get(part)
+        if size is None:
+            continue
+        for bl, n in counts.items():
+            if n > 0 and exists(piece, size, int(bl)):
+                if size == "1x1":
+                    ones[int(bl)] = ones.get(int(bl), 0) + n
+                else:
+                    bigger[(int(bl), size)] = bigger.get((int(bl), size), 0) + n
+    return ones, bigger
+
+
+def stud_counts(ones: dict, bigger: dict) -> dict:
+    """Studs per BrickLink id that owned parts cover (a 2x4 covers 8)."""
+    out = dict(ones)
+    for (bl, size), n in bigger.items():
+        w, h = size_of(size)
+        out[bl] = out.get(bl, 0) + w * h * n
+    return out
+
+
+def limits(palette, part_stock) -> dict | None:
+    """What is left of each owned bigger part, ``{(BrickLink id, (w, h)): count}``, when the
+    packing is limited to it (a limited palette and some bigger part owned), else None."""
+    if palette.unlimited or not any(n > 0 for n in (part_stock or {}).values()):
+        return None
+    return {(bl, size_of(s)): n for (bl, s), n in part_stock.items()}
+
+
+def _pack_within(cells, allowed, section, cost, left, bl) -> list:
+    """:func:`legoremix.packing.pack` of one colour's cells, using no more of each bigger
+    size than ``left`` holds (decremented). Parts beyond it are taken apart and their studs
+    packed again without the sizes used up, until only sizes in stock remain (1x1 is never
+    limited here: its shortfall is reported as missing)."""
+    if left is None:
+        return packing.pack(cells, allowed, section, cost)
+    sizes = [s for s in allowed if s == (1, 1) or left.get((bl, s), 0) > 0]
+    out, todo = [], cells
+    while todo:
+        over = []
+        for r in sorted(packing.pack(todo, sizes, section, cost), key=lambda r: (-r.w * r.h, r.y, r.x)):
+            s = (min(r.w, r.h), max(r.w, r.h))
+            if s == (1, 1) or left.get((bl, s), 0) > 0:
+                if s != (1, 1):
+                    left[(bl, s)] -= 1
+                out.append(r)
+            else:  # none of this size left: each round drops at least one size, so this ends
+                over.extend((x, y) for y in range(r.y, r.y + r.h) for x in range(r.x, r.x + r.w))
+        sizes = [s for s in sizes if s == (1, 1) or left.get((bl, s), 0) > 0]
+        todo = over
+    return out
+
+
+def stock_rows(part_stock: dict, palette, piece: str) -> list:
+    """The owned bigger parts as JSON rows ``{color, size, part, count}`` (Mosaic.part_stock),
+    for the palette's colours."""
+    by_id = {c.bricklink_id: c for c in palette.colors}
+    return [{"color": by_id[bl].hex, "size": s, "part": part_number(piece, *size_of(s)), "count": n}
+            for (bl, s), n in sorted(part_stock.items()) if bl in by_id and n > 0]
+
+
+def part_list(mosaic) -> list:
+    """The counts table with bigger pieces, one row per colour and size: ``(Color, part,
+    size, used, have, missing)``, most used first. ``have`` is what the person owns of that
+    part (limited mode: the stock; unlimited: what they own; bigger parts from
+    ``custom_parts``, 1x1s the colour's studs less those of its owned bigger parts) and
+    ``missing`` what to buy; parts owned but not used are listed with ``used`` 0."""
+    from .palettes import PIECES
+    by_hex = {c.hex: c for c in mosaic.palette}
+    big = {(r["color"], r["size"]): r["count"] for r in mosaic.part_stock or ()}
+    big_studs: dict = {}
+    for (hx, s), n in big.items():
+        w, h = size_of(s)
+        big_studs[hx] = big_studs.get(hx, 0) + w * h * n
+    per_color = mosaic.stock if mosaic.stock is not None else mosaic.owned
+    studs = {c.hex: n for c, n in zip(mosaic.palette, per_color or ())}
+    used = {(c.hex, size): (part, n) for c, part, size, n in part_counts(mosaic)}
+    one = PIECES[mosaic.piece][0]
+    keys = set(used) | {k for k, n in big.items() if n > 0}
+    keys |= {(hx, "1x1") for hx, n in studs.items() if n - big_studs.get(hx, 0) > 0}
+    rows = []
+    for hx, s in keys:
+        if hx not in by_hex:
+            continue
+        have = big.get((hx, s), 0) if s != "1x1" else max(0, studs.get(hx, 0) - big_studs.get(hx, 0))
+        part, n = used.get((hx, s), (one if s == "1x1" else part_number(mosaic.piece, *size_of(s)), 0))
+        rows.append((by_hex[hx], part, s, n, have, max(0, n - have)))
+    return sorted(rows, key=lambda r: (-r[3], -r[4], r[0].bricklink_id, size_of(r[2])))
+
+
+@lru_cache(maxsize=None)
+def known_parts() -> dict:
+    """Part number -> a label (``"2x4 plate"``) of every part in the catalogue."""
+    kinds = {"square-plate": "plate", "round-plate": "plate", "square-tile": "tile", "round-tile": "tile",
+             "brick": "brick"}
+    out = {}
+    for fam in ("square-plate", "square-tile", "brick", "round-tile", "round-plate"):
+        for size, e in catalogue()[fam].items():
+            round_ = fam.startswith("round") and size == "1x1"
+            out.setdefault(e["part"], f"{size}{' round' if round_ else ''} {kinds[fam]}")
+    return out
+
+
+def with_parts(custom, custom_parts, piece: str, sizes) -> tuple:
+    """``(custom, part_stock)``: the loose pieces {BrickLink id: studs} with the studs of the
+    owned parts that count (:func:`owned_parts`) added, and the bigger ones as the packing's
+    ``part_stock``."""
+    ones, bigger = owned_parts(custom_parts, piece, sizes)
+    out = dict(custom or {})
+    for bl, n in stud_counts(ones, bigger).items():
+        out[bl] = out.get(bl, 0) + n
+    return out, bigger
+
+
+def part_list_json(mosaic) -> list:
+    """:func:`part_list` as JSON rows ``{color, part, size, used, have, missing}`` (the
+    page's counts table, mosaic.json ``part_list``)."""
+    return [{"color": c.hex, "part": part, "size": size, "used": n, "have": have, "missing": miss}
+            for c, part, size, n, have, miss in part_list(mosaic)]
+
+
+def catalogue_json() -> dict:
+    """The catalogue for the page: family -> {"WxH": {"part", "colors": [BrickLink ids]}}."""
+    return {fam: {s: {"part": e["part"], "colors": sorted(e["colors"])} for s, e in sizes.items()}
+            for fam, sizes in catalogue().items()}

@@ -28,7 +28,7 @@ from typing import Callable
 
 from . import _array, color, depth as depth_mod, dither as dither_mod, image as image_mod, match, palettes
 from . import relief as relief_mod
-from . import perceive, refine as refine_mod
+from . import perceive, refine as refine_mod, tone
 from . import pieces as pieces_mod
 from .image import Adjustments, RGBA
 
@@ -61,6 +61,7 @@ class Options:
     # best look within stock (refine.py); refine_budget: seconds at most (the page), None: until done
     refine: bool = False
     refine_budget: float | None = None
+    poster: bool = False  # poster mode (tone.py): lightness order dealt onto the stock
     # bigger pieces (pieces.py): allowed sizes ("1x1" only: no packing), per-size weights (None: fewest parts)
     sizes: tuple = ("1x1",)
     part_costs: tuple | None = None  # ((size name, weight), ...)
@@ -112,7 +113,10 @@ class Mosaic:
     plates: list | None = None  # 3D relief: {level, x, y, w, h, part}, level 1 = lowest layer
     plate_color: palettes.Color | None = None  # 3D relief: the plates' colour
     perceived_delta_e: float | None = None  # mean CIEDE2000 as seen from a distance (perceive.py)
+    perceived_map: list | None = None  # rows of that error per stud (perceive.error_map): where to touch up;
+    # mosaic.json rounds it to whole CIEDE2000 units
     parts: list | None = None  # bigger pieces: {x, y, w, h, color, part} covering every stud (pieces.py)
+    part_stock: list | None = None  # bigger pieces owned: {color, size, part, count} (pieces.owned_parts)
 
     @property
     def missing(self) -> dict:
@@ -136,8 +140,12 @@ class Mosaic:
             "missing": {self._hex(k): v for k, v in self.missing.items()},
             "mean_delta_e": round(self.mean_delta_e, 4),
             "perceived_delta_e": None if self.perceived_delta_e is None else round(self.perceived_delta_e, 4),
-            **({"parts": self.parts} if self.parts is not None else {}),
+            **({"parts": self.parts, "part_stock": self.part_stock or [], "part_list": pieces_mod.part_list_json(self)}
+               if self.parts is not None else {}),
             "delta_e": [[round(v, 3) for v in row] for row in self.delta_e],
+            # whole CIEDE2000 units: enough for a heat map, and cheap to send at 128 x 128 (float text is not)
+            **({"perceived_map": [[int(v + 0.5) for v in row] for row in self.perceived_map]}
+               if self.perceived_map is not None else {}),
             "piece": self.piece,
             "palette": [c.to_dict() for c in self.palette],
             "options": self.options,
@@ -165,8 +173,8 @@ class Mosaic:
                    piece=d.get("piece", "round-tile"), options=d.get("options", {}),
                    heights=d.get("heights"), plates=d.get("plates"),
                    plate_color=palettes.Color.from_dict(d["plate_color"]) if d.get("plate_color") else None,
-                   perceived_delta_e=d.get("perceived_delta_e"),
-                   parts=d.get("parts"))
+                   perceived_delta_e=d.get("perceived_delta_e"), perceived_map=d.get("perceived_map"),
+                   parts=d.get("parts"), part_stock=d.get("part_stock"))
 
     @classmethod
     def from_json(cls, text):
@@ -193,11 +201,14 @@ class Pipeline:
         self.options = Options()
         self.palette: palettes.Palette | None = None
         self.owned: dict | None = None
+        self.part_stock: dict = {}  # bigger parts owned: {(BrickLink id, "WxH"): count}
         self.pins: tuple = ()  # (x, y, BrickLink id) painted by the user
         self._depth: depth_mod.DepthMap | None = None  # 3D relief: depth over the whole photo
         self._depth_token = 0
         self._cache: dict = {}
         self.stage_runs: dict = {}  # stage name -> how many times it ran (for tests)
+        #: ``progress(fraction)`` while a long stage runs (the page's refine progress); not part of any key
+        self.progress: Callable | None = None
 
     # -- inputs ------------------------------------------------------------------
     def set_image(self, img: RGBA):
@@ -212,11 +223,13 @@ class Pipeline:
             opts = replace(opts, adjustments=Adjustments(**opts.adjustments))
         self.options = opts.validated()
 
-    def set_palette(self, palette: palettes.Palette, owned: dict | None = None):
+    def set_palette(self, palette: palettes.Palette, owned: dict | None = None, part_stock: dict | None = None):
         """Use ``palette``; ``owned`` (BrickLink id -> count) lets unlimited mode say
-        which pieces are missing."""
+        which pieces are missing; ``part_stock`` ({(BrickLink id, "WxH"): count}) is the
+        bigger parts owned (see :func:`legoremix.pieces.owned_parts`)."""
         self.palette = palette
         self.owned = owned
+        self.part_stock = dict(part_stock or {})
 
     def set_depth(self, depth_map):
         """A :class:`legoremix.depth.DepthMap` over the whole photo (the mosaic becomes a
@@ -238,12 +251,14 @@ class Pipeline:
         seen = [seen_color(c.hex, o.compensate, o.baseplate) for c in pal.colors]
         values = {name: getattr(o, name) for name in Options.__dataclass_fields__}
         values.update(image=self._image, options=o, metric=metric, palette=pal, pins=pins,
-                      compensate=o.compensate, seen=seen, owned=self.owned, depth_map=self._depth)
+                      compensate=o.compensate, seen=seen, owned=self.owned, depth_map=self._depth, part_stock=self.part_stock,
+                      progress=self.progress)
         keys = dict(values)
         keys.update(image=self._image_token, options=None, metric=o.metric, pins=tuple(sorted(pins.items())),
+                    progress=None,
                     palette=(tuple(c.bricklink_id for c in pal.colors), tuple(pal.stock)), seen=None,
                     owned=None if self.owned is None else tuple(sorted(self.owned.items())),
-                    depth_map=self._depth_token)
+                    depth_map=self._depth_token, part_stock=tuple(sorted(self.part_stock.items())))
         return values, keys
 
     def run(self) -> Mosaic:
@@ -271,7 +286,9 @@ class Pipeline:
             t[stage.name] = time.perf_counter() - t0
             values[stage.name], keys[stage.name] = value, key
         t["backend"] = backend
-        return replace(values["count"], options=o.to_dict(), timings=t, parts=values["pieces"], **values["relief"])
+        return replace(values["count"], options=o.to_dict(), timings=t, parts=values["pieces"],
+                       part_stock=None if values["pieces"] is None else
+                       pieces_mod.stock_rows(self.part_stock, values["palette"], o.piece), **values["relief"])
 
     def _pin_indices(self, pal, w, h):
         """Painted studs inside the canvas as ``{stud index: palette index}``."""
@@ -334,8 +351,9 @@ def _space(adjust, metric):
     return match.to_space(adjust, metric)
 
 
-def _match(space, metric, palette, seen, pins):
-    """The optimal assignment of the unpainted studs under the stock left after painting."""
+def _match(space, metric, palette, seen, pins, adjust, poster, size):
+    """The optimal assignment of the unpainted studs under the stock left after painting
+    (poster mode: their lightness order dealt onto the stock, see tone.py)."""
     stock = palette.stock
     n = len(space)
     free = [i for i in range(n) if i not in pins]
@@ -355,21 +373,24 @@ def _match(space, metric, palette, seen, pins):
             have = color.one_of((f"{stock[j]} {cols[j].name}" for j in over), "and")
             text = f"You painted {painted}, but your pieces have only {have}."
         raise match.InventoryError(text + " Unpaint some of those studs, add pieces, or use unlimited mode.")
+    if poster:
+        light = tone.poster_lightness(adjust, *size)
+        return tone.poster_assignment([light[i] for i in free], seen, free_stock), free, free_stock
     np = _array.np()
     if np is not None:
         sub = space[np.asarray(free, dtype=np.int64)] if pins else space
     else:
         sub = [space[i] for i in free] if pins else space
     pal_sp = [metric.to_space_1(c) for c in seen]
-    costs = match.cost_matrix(sub, pal_sp, metric)
-    return match.solve(costs, free_stock), free, free_stock
+    return match.solve_pixels(sub, pal_sp, metric, free_stock), free, free_stock  # on the distinct colours
 
 
-def _dither(match, adjust, metric, seen, pins, size, dither, strength, serpentine):
-    """Labels per stud: the optimal assignment as it is, or dithered within the stock."""
+def _dither(match, adjust, metric, seen, pins, size, dither, strength, serpentine, poster):
+    """Labels per stud: the optimal assignment as it is, or dithered within the stock
+    (not in poster mode: dithering by colour would undo the lightness order)."""
     assignment, free, free_stock = match
     w, h = size
-    if dither == "none" or strength <= 0:
+    if dither == "none" or strength <= 0 or poster:
         labels = [0] * (w * h)
         for i, j in pins.items():
             labels[i] = j
@@ -392,6 +413,12 @@ def _delta_e(adjusted, seen, labels):
     return [color.ciede2000_1(color.linear_to_lab_1(p), pal_lab[j]) for p, j in zip(adjusted, labels)]
 
 
+def _look(poster, refine, **inputs):
+    """The best look within stock when asked (refine.look), but not in poster mode: it would
+    trade the lightness order back for colour."""
+    return refine_mod.look(refine=refine and not poster, **inputs)
+
+
 def _photo_seen(adjust, size):
     """The photo as the eye sees it from a distance (blurred, CIELAB): the same for every
     mosaic of this crop and size, so kept while pieces, dithering or stock change."""
@@ -406,6 +433,7 @@ def _count(look, adjust, photo_seen, seen, palette, owned, size, piece):
     for j in labels:
         counts[j] += 1
     de = _delta_e(adjust, seen, labels)
+    seen_de = perceive.error_map(adjust, [seen[j] for j in labels], w, h, photo_seen)
     own = None
     if palette.unlimited and owned is not None:
         own = [int(owned.get(c.bricklink_id, 0)) for c in palette.colors]
@@ -413,7 +441,8 @@ def _count(look, adjust, photo_seen, seen, palette, owned, size, piece):
                   palette=list(palette.colors), counts=counts,
                   stock=None if palette.unlimited else list(palette.stock), owned=own,
                   delta_e=[de[y * w:(y + 1) * w] for y in range(h)], mean_delta_e=sum(de) / (w * h), piece=piece,
-                  perceived_delta_e=perceive.perceived_delta_e(adjust, [seen[j] for j in labels], w, h, photo_seen))
+                  perceived_delta_e=sum(seen_de) / (w * h),
+                  perceived_map=[seen_de[y * w:(y + 1) * w] for y in range(h)])
 
 
 def _depth(depth_map, image, size, crop):
@@ -439,10 +468,12 @@ def _relief(heights, plate_sizes, section, plate_color):
             "plate_color": palettes.colors()[plate_color]}
 
 
-def _pieces(look, size, palette, piece, sizes, section, part_costs, heights):
+def _pieces(look, size, palette, piece, sizes, section, part_costs, heights, part_stock):
     """Bigger pieces: the studs merged into the fewest parts that exist in each colour
-    (on a relief, only studs at the same height)."""
-    return pieces_mod.pack_mosaic(look, size, palette, piece, sizes, section, dict(part_costs or ()), heights)
+    (on a relief, only studs at the same height; with a limited palette, no more of a
+    bigger part than owned when some are)."""
+    return pieces_mod.pack_mosaic(look, size, palette, piece, sizes, section, dict(part_costs or ()), heights,
+                                  part_stock)
 
 
 #: The pipeline, in order. A new stage (relief, piece packing) is one more entry here.
@@ -450,16 +481,18 @@ STAGES = (
     Stage("prepare", ("image", "size", "crop", "background"), _prepare),
     Stage("adjust", ("prepare", "adjustments"), _adjust),
     Stage("space", ("adjust", "metric"), _space),
-    Stage("match", ("space", "metric", "palette", "seen", "pins"), _match),
-    Stage("dither", ("match", "adjust", "metric", "seen", "pins", "size", "dither", "strength", "serpentine"), _dither),
-    Stage("look", ("dither", "match", "adjust", "metric", "seen", "pins", "size", "refine", "refine_budget"),
-          refine_mod.look),
+    Stage("match", ("space", "metric", "palette", "seen", "pins", "adjust", "poster", "size"), _match),
+    Stage("dither", ("match", "adjust", "metric", "seen", "pins", "size", "dither", "strength", "serpentine",
+                     "poster"), _dither),
+    Stage("look", ("dither", "match", "adjust", "metric", "seen", "pins", "size", "refine", "refine_budget",
+                   "progress", "poster"), _look),
     Stage("photo_seen", ("adjust", "size"), _photo_seen),
     Stage("count", ("look", "adjust", "photo_seen", "seen", "palette", "owned", "size", "piece"), _count),
     Stage("depth", ("depth_map", "image", "size", "crop"), _depth),
     Stage("heights", ("depth", "levels", "thresholds", "relief_pins"), _heights),
     Stage("relief", ("heights", "plate_sizes", "section", "plate_color"), _relief),
-    Stage("pieces", ("look", "size", "palette", "piece", "sizes", "section", "part_costs", "heights"), _pieces),
+    Stage("pieces", ("look", "size", "palette", "piece", "sizes", "section", "part_costs", "heights",
+                     "part_stock"), _pieces),
 )
 
 
@@ -474,14 +507,17 @@ def build_palette(sets=(), copies=None, custom=None, unlimited=False, piece="rou
     return palettes.palette_from_inventory(owned), None
 
 
-def make_mosaic(source, sets=(), copies=None, custom=None, unlimited=False, pins=None, **options) -> Mosaic:
-    """One-shot helper: ``source`` is a file path or an :class:`RGBA` image."""
+def make_mosaic(source, sets=(), copies=None, custom=None, unlimited=False, pins=None, custom_parts=None,
+                **options) -> Mosaic:
+    """One-shot helper: ``source`` is a file path or an :class:`RGBA` image; ``custom_parts``
+    as the setting (bigger parts owned, see :func:`legoremix.pieces.with_parts`)."""
     img = source if isinstance(source, RGBA) else image_mod.load(source, max_side=8 * max(options.get("size", (48, 48))))
     p = Pipeline()
     p.set_image(img)
     p.set_options(**options)
+    custom, part_stock = pieces_mod.with_parts(custom, custom_parts, p.options.piece, p.options.sizes)
     pal, owned = build_palette(sets, copies, custom, unlimited, p.options.piece)
-    p.set_palette(pal, owned)
+    p.set_palette(pal, owned, part_stock)
     if pins:
         p.set_pins(pins)
     return p.run()

@@ -5,9 +5,13 @@ A project file is JSON (``.legoremix``)::
 
     {"format": "legoremix-project", "version": 1,
      "settings": {...},                      # see legoremix.settings
-     "image": {"width": W, "height": H, "png": "<base64 PNG, 8-bit RGBA>"}}
+     "image": {"width": W, "height": H, "png": "<base64 PNG, 8-bit RGBA>"},
+     "depth": {"width": w, "height": h, "values": "<base64 zlib float64 LE>"}}  # 3D relief only
 
-The image is stored losslessly (PNG, ISO/IEC 15948) so loading gives identical pixels.
+The image is stored losslessly (PNG, ISO/IEC 15948) so loading gives identical pixels; a
+relief's depth map (over the whole photo, see :class:`legoremix.depth.DepthMap`) as the
+engine holds it, little-endian IEEE 754 doubles deflated (RFC 1950), so the reopened
+project gives the same heights. Files without ``depth`` are flat mosaics.
 :func:`loads` checks the whole file (format, version, image, every setting) before
 returning anything, so a damaged file or one from a newer version never reaches the
 pipeline half-applied.
@@ -17,11 +21,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import struct
 import zlib
 from dataclasses import dataclass, field
 
-from . import export, image, pieces, pipeline
+from . import depth as depth_mod, export, image, palettes, pieces, pipeline
 from .settings import Settings, SettingsError
 
 FORMAT = "legoremix-project"
@@ -33,12 +38,17 @@ class ProjectError(ValueError):
 
 
 DAMAGED = "The photo inside this project file is damaged"
+DEPTH_DAMAGED = "The 3D relief's depth map inside this project file is damaged"
+#: Largest depth map a project may hold (a model's output or a picture reduced to
+#: depth.MAX_MAP_SIDE is far smaller): refused before anything is inflated.
+MAX_DEPTH_VALUES = 2048 * 2048
 
 
 @dataclass
 class Project:
     image: image.RGBA
     settings: dict = field(default_factory=dict)
+    depth: depth_mod.DepthMap | None = None  # the 3D relief's depth map, if any
 
 
 def configure(p: pipeline.Pipeline, settings) -> Settings:
@@ -50,16 +60,18 @@ def configure(p: pipeline.Pipeline, settings) -> Settings:
         raise SettingsError([problem], ["sets"])
     sets = {k: v for k, v in s.sets.items() if v > 0}
     custom = {k: v for k, v in s.custom.items() if v > 0}
+    custom, part_stock = pieces.with_parts(custom, s.custom_parts, s.piece, s.sizes)  # bigger parts owned
     pal, owned = pipeline.build_palette(list(sets), sets, custom, s.unlimited, s.piece)
+    pal = palettes.switch_off(pal, s.disabled)  # colours switched off in the inventory editor
     p.set_options(
         size=s.size, crop=s.crop, background=s.background, adjustments=s.adjustments,
         metric=s.metric, piece=s.piece, round_compensation=s.round_compensation, dither=s.dither,
         strength=float(s.strength), serpentine=s.serpentine,
         section=s.section, levels=s.levels, thresholds=s.thresholds, relief_pins=s.relief_pins,
-        plate_sizes=s.plate_sizes, plate_color=s.plate_color, refine=s.refine,
+        plate_sizes=s.plate_sizes, plate_color=s.plate_color, refine=s.refine, poster=s.poster,
         sizes=s.sizes, part_costs=pieces.check_costs(s.part_costs))
-    if pal != p.palette or owned != p.owned:
-        p.set_palette(pal, owned)
+    if pal != p.palette or owned != p.owned or part_stock != p.part_stock:
+        p.set_palette(pal, owned, part_stock)
     p.set_pins(s.pins)
     return s
 
@@ -109,8 +121,41 @@ def decode_png_rgba(png: bytes) -> image.RGBA:
 
 def dumps(proj: Project) -> str:
     png = base64.b64encode(encode_png_rgba(proj.image)).decode("ascii")
-    return json.dumps({"format": FORMAT, "version": VERSION, "settings": proj.settings,
-                       "image": {"width": proj.image.width, "height": proj.image.height, "png": png}})
+    d = {"format": FORMAT, "version": VERSION, "settings": proj.settings,
+         "image": {"width": proj.image.width, "height": proj.image.height, "png": png}}
+    if proj.depth is not None:
+        d["depth"] = encode_depth(proj.depth)
+    return json.dumps(d)
+
+
+def encode_depth(dm: depth_mod.DepthMap) -> dict:
+    """A depth map's JSON form: its size and its values as base64 of deflated
+    little-endian doubles (exact: the reopened relief has the same heights)."""
+    raw = struct.pack(f"<{len(dm.values)}d", *dm.values)
+    return {"width": dm.width, "height": dm.height,
+            "values": base64.b64encode(zlib.compress(raw, 6)).decode("ascii")}
+
+
+def decode_depth(d) -> depth_mod.DepthMap:
+    """The depth map of :func:`encode_depth`, checked whole (size before inflating, every
+    value a finite number); raises :class:`ProjectError`."""
+    if not isinstance(d, dict) or not isinstance(d.get("values"), str):
+        raise ProjectError(DEPTH_DAMAGED + ".")
+    w, h = d.get("width"), d.get("height")
+    if not (_is_int(w) and _is_int(h)) or w < 1 or h < 1 or w * h > MAX_DEPTH_VALUES:
+        raise ProjectError(f"{DEPTH_DAMAGED}: its size is not possible.")
+    n = w * h * 8
+    try:
+        raw = zlib.decompressobj().decompress(base64.b64decode(d["values"], validate=True), n + 1)
+    except (ValueError, binascii.Error, zlib.error):
+        raise ProjectError(DEPTH_DAMAGED + ".") from None
+    if len(raw) != n:
+        raise ProjectError(DEPTH_DAMAGED + (": part of it is missing." if len(raw) < n
+                                            else ": it holds more than its size allows."))
+    values = struct.unpack(f"<{w * h}d", raw)
+    if not all(math.isfinite(v) for v in values):
+        raise ProjectError(DEPTH_DAMAGED + ": some of its values are not numbers.")
+    return depth_mod.DepthMap(w, h, values)
 
 
 def _is_int(v) -> bool:
@@ -133,6 +178,7 @@ def loads(text: str) -> Project:
                            f"copy reads format {VERSION}). Reload the page to update it, then open the project "
                            "again.")
     img = _image(d.get("image"))
+    dm = decode_depth(d["depth"]) if d.get("depth") is not None else None
     try:
         settings = Settings.from_dict(d.get("settings") if d.get("settings") is not None else {})
     except SettingsError as e:
@@ -142,7 +188,7 @@ def loads(text: str) -> Project:
             image.check_crop(settings.crop, img.width, img.height)
         except ValueError:
             raise ProjectError("This project cannot be opened. Its crop box lies outside its photo.") from None
-    return Project(img, settings.to_dict())
+    return Project(img, settings.to_dict(), dm)
 
 
 def _image(d) -> image.RGBA:

@@ -164,14 +164,15 @@ def _blur_t(fields, width, height, square=False):
 
 
 def refine_labels(target, seen, labels, width, height, stock, pins=None, budget=None,
-                  max_passes=MAX_PASSES) -> Result:
+                  max_passes=MAX_PASSES, progress=None) -> Result:
     """Lower the perceived error of ``labels`` within the stock.
 
     ``target``: ``w*h`` linear triples (the photo); ``seen``: the colour seen per palette
     entry (linear); ``labels``: the start, palette index per stud, within the stock;
     ``stock``: per colour, pieces for the unpainted studs (``None``: unlimited); ``pins``:
     painted studs (index -> palette index), never changed; ``budget``: seconds at most
-    (``None``: until no pass helps, at most ``max_passes``).
+    (``None``: until no pass helps, at most ``max_passes``); ``progress``: called with the
+    fraction done (of the budget, else of the passes) a few times a second.
     """
     t0 = time.perf_counter()
     deadline = None if budget is None else t0 + budget
@@ -197,6 +198,7 @@ def refine_labels(target, seen, labels, width, height, stock, pins=None, budget=
         return bm_, de_, sum(de_) / n
 
     st = _State(width, height, seen, labels, free, spare, bt)
+    st.tick = _ticker(progress, t0, budget, lambda: passes / max_passes)
     bm, de, err = evaluate(labels)
     start = best = err
     best_labels = list(labels)
@@ -208,6 +210,7 @@ def refine_labels(target, seen, labels, width, height, stock, pins=None, budget=
         st.prepare(bm, de)
         made = st.sweep(deadline) + st.trade(deadline)
         passes += 1
+        st.tick()
         bm, de, err = evaluate(st.labels)
         if err < best:
             improved = best - err
@@ -221,8 +224,30 @@ def refine_labels(target, seen, labels, width, height, stock, pins=None, budget=
                   time.perf_counter() - t0, converged)
 
 
+#: Seconds between two progress reports.
+TICK = 0.1
+
+
+def _ticker(progress, t0, budget, passes_done):
+    """A function to call often: reports ``progress(fraction)`` at most every :data:`TICK`
+    seconds (fraction of the time budget, else of the passes); does nothing without one."""
+    if progress is None:
+        return lambda: None
+    clock = time.perf_counter
+    last = [t0]
+
+    def tick():
+        now = clock()
+        if now - last[0] >= TICK:
+            last[0] = now
+            progress(min(1.0, (now - t0) / budget) if budget else min(1.0, passes_done()))
+    return tick
+
+
 class _State:
     """The mosaic being refined, with the sums that price a move in constant time."""
+
+    tick = staticmethod(lambda: None)  # called between rows and trades (progress reports)
 
     def __init__(self, width, height, seen, labels, free, spare, bt):
         self.w, self.h = width, height
@@ -363,6 +388,7 @@ class _State:
         for y in range(h):
             if deadline is not None and clock() > deadline:
                 break
+            self.tick()
             xs = range(w) if y % 2 == 0 else range(w - 1, -1, -1)
             open_ = [b for b in range(k) if spare[b] is None or spare[b] > 0]
             for x in xs:
@@ -430,6 +456,7 @@ class _State:
             if spare[b] is not None and spare[b] == 0:
                 if deadline is not None and clock() > deadline:
                     break
+                self.tick()
                 made += self._trade_into(b, deadline)
         return made
 
@@ -500,7 +527,7 @@ class _State:
         return made
 
 
-def look(dither, match, adjust, metric, seen, pins, size, refine, refine_budget):
+def look(dither, match, adjust, metric, seen, pins, size, refine, refine_budget, progress=None):
     """Pipeline stage "look": the labels as dithered, or, with ``refine``, the best look
     within stock.
 
@@ -508,11 +535,13 @@ def look(dither, match, adjust, metric, seen, pins, size, refine, refine_budget)
     assignment and Floyd-Steinberg error diffusion within stock. With a time budget (the
     page, seconds for this whole stage) the one that looks best is refined; without, the two
     that look best are refined and the better result kept. Either way the result is never
-    worse than any candidate.
+    worse than any candidate. ``progress(fraction)``: reports while it runs (the page's bar).
     """
     if not refine:
         return dither
     t0 = time.perf_counter()
+    if progress is not None:
+        progress(0.0)
     assignment, free, free_stock = match
     w, h = size
     flat = list(dither)
@@ -529,6 +558,11 @@ def look(dither, match, adjust, metric, seen, pins, size, refine, refine_budget)
     starts.sort(key=lambda lab: sum(error_map(bt, _blur_list([seen[j] for j in lab], w, h))))  # stable
     if refine_budget is not None:  # the budget covers this whole stage
         left = max(0.0, refine_budget - (time.perf_counter() - t0))
-        return refine_labels(target, seen, starts[0], w, h, free_stock, pins, left).labels
-    results = [refine_labels(target, seen, lab, w, h, free_stock, pins) for lab in starts[:2]]
+        share = left / refine_budget if refine_budget > 0 else 0.0  # of the stage's budget, for refining
+        tick = None if progress is None else (lambda f: progress(1 - share * (1 - f)))
+        return refine_labels(target, seen, starts[0], w, h, free_stock, pins, left, progress=tick).labels
+    runs = starts[:2]
+    results = [refine_labels(target, seen, lab, w, h, free_stock, pins,
+                             progress=None if progress is None else (lambda f, i=i: progress((i + f) / len(runs))))
+               for i, lab in enumerate(runs)]
     return min(results, key=lambda r: r.error).labels  # the first on a tie

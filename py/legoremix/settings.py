@@ -4,17 +4,22 @@ The page, the CLI, project files and the autosave all speak this format (a JSON 
 :meth:`Settings.to_dict` / :meth:`Settings.from_dict`)::
 
     size [w, h], crop [x, y, w, h] | null, background "#rrggbb",
-    adjustments {hue, saturation, value, brightness, contrast},
+    adjustments {hue, saturation, value, brightness, contrast, gamma},
     metric, piece, round_compensation (bool | null), dither, strength, serpentine,
     sets {set id: copies}, custom {BrickLink id: count}, unlimited (bool),
+    disabled [BrickLink id, ...]       colours switched off: never used, even when owned
     pins [[x, y, BrickLink id], ...]   (studs painted by the user)
     section 8|16|32, levels 2-4, thresholds [levels-1 rising numbers in (0, 1)] | null,
     relief_pins [[x, y, height], ...], plate_sizes ["1x1", ...], plate_color (BrickLink id)
                                        (the 3D relief, used when a depth map is given)
     refine (bool)                      best look within stock (legoremix.refine)
+    poster (bool)                      poster mode: lightness order dealt onto the stock (legoremix.tone)
     sizes ["1x1", "1x2", ...], part_costs {"1x2": weight, ...} | null
                                        bigger pieces (legoremix.pieces): allowed sizes, and
                                        weights for the cheapest packing (null: fewest parts)
+    custom_parts {part number: {BrickLink id: count}}
+                                       loose parts beyond 1x1 pieces (a 2x4 plate is "3020"):
+                                       see legoremix.pieces.owned_parts
 
 :meth:`Settings.from_dict` checks the *whole* object before anything is applied and
 reports every problem in sentences for a person (:class:`SettingsError`), so a damaged
@@ -35,7 +40,7 @@ MAX_COPIES = 50
 MAX_CUSTOM = 1_000_000
 #: Ranges of the tonal adjustments (see :class:`legoremix.image.Adjustments`).
 ADJUSTMENT_RANGES = {"hue": (-180, 180), "saturation": (-100, 100), "value": (-100, 100),
-                     "brightness": (-100, 100), "contrast": (-100, 100)}
+                     "brightness": (-100, 100), "contrast": (-100, 100), "gamma": (-100, 100)}
 
 
 class SettingsError(ValueError):
@@ -74,8 +79,11 @@ class Settings:
     plate_sizes: tuple = relief.SIZES  # plate sizes allowed under the relief ("1x1" always)
     plate_color: int = relief.DEFAULT_COLOR  # BrickLink colour of the plates
     refine: bool = False  # best look within stock (issue 12, legoremix.refine)
+    poster: bool = False  # poster mode (issue 12, legoremix.tone)
     sizes: tuple = pieces.DEFAULT_SIZES  # bigger pieces (issue 10): allowed part sizes, "1x1" always
     part_costs: dict | None = None  # bigger pieces: weight per size name (None: fewest parts)
+    disabled: tuple = ()  # BrickLink ids of colours switched off (issue 13, the inventory editor)
+    custom_parts: dict = field(default_factory=dict)  # bigger pieces owned: {part: {BrickLink id: count}}
 
     def to_dict(self) -> dict:
         """The JSON form (lists, string keys) that :meth:`from_dict` reads back."""
@@ -88,6 +96,8 @@ class Settings:
         d["relief_pins"] = [list(p) for p in self.relief_pins]
         d["plate_sizes"] = list(self.plate_sizes)
         d["sizes"] = list(self.sizes)
+        d["disabled"] = list(self.disabled)
+        d["custom_parts"] = {p: {str(k): n for k, n in c.items()} for p, c in self.custom_parts.items()}
         return d
 
     @classmethod
@@ -110,14 +120,16 @@ class Settings:
             unlimited=c.bool("unlimited"), pins=c.pins(),
             section=c.section(), levels=c.levels(), thresholds=c.thresholds(), relief_pins=c.relief_pins(),
             plate_sizes=c.plate_sizes(), plate_color=c.plate_color(),
-            refine=c.bool("refine"), sizes=c.sizes(), part_costs=c.part_costs())
+            refine=c.bool("refine"), sizes=c.sizes(), part_costs=c.part_costs(), disabled=c.disabled(),
+            custom_parts=c.custom_parts(), poster=c.bool("poster"))
         if c.problems:
             raise SettingsError(c.problems, c.fields)
         return s
 
     def inventory_problem(self) -> str | None:
         """Why there is nothing to build with, if so (no sets, no pieces, not unlimited)."""
-        if self.unlimited or any(self.sets.values()) or any(self.custom.values()):
+        if self.unlimited or any(self.sets.values()) or any(self.custom.values()) or \
+                any(n for c in self.custom_parts.values() for n in c.values()):
             return None
         return "Choose at least one set you own, add some pieces, or use unlimited mode."
 
@@ -142,7 +154,8 @@ def _shown_number(v) -> str:
 
 #: How messages name the true/false settings.
 _LABELS = {"serpentine": "serpentine dithering (odd rows right to left)", "unlimited": "unlimited mode",
-           "round_compensation": "round-stud compensation", "refine": "the best look within stock"}
+           "round_compensation": "round-stud compensation", "refine": "the best look within stock",
+           "poster": "poster mode"}
 
 
 class _Checker:
@@ -298,6 +311,46 @@ class _Checker:
                 return self.bad("pins", "A painted stud lies outside the mosaic.")
             out[(x, y)] = bl  # the last paint of a stud wins
         return tuple((x, y, bl) for (x, y), bl in out.items())
+
+    def custom_parts(self):
+        v = self.get("custom_parts")
+        if not isinstance(v, dict) or not all(isinstance(c, dict) for c in v.values()):
+            return self.bad("custom_parts", "The list of your bigger parts is not in the expected form.")
+        known = pieces.known_parts()
+        out = {}
+        for part, counts in v.items():
+            name = part.strip() if isinstance(part, str) else ""
+            if name not in known:
+                self.bad("custom_parts", f"The part {color.shown(part)} among your bigger parts is not one legoremix "
+                                         "knows: it knows the plates, tiles and bricks of its piece types by their "
+                                         "BrickLink numbers, for example 3020 (a 2x4 plate).")
+                continue
+            colors = out.setdefault(name, {})
+            for key, n in counts.items():
+                text = key.strip(" ") if isinstance(key, str) else ""
+                bl = int(key) if _is_int(key) else int(text) if text.isascii() and text.isdigit() else None
+                if bl not in palettes.colors():
+                    self.bad("custom_parts", f"The colour {color.shown(key)} of your {known[name]}s is not a "
+                                             "BrickLink colour number this version of legoremix knows.")
+                elif not _is_int(n) or not 0 <= n or not colors.get(bl, 0) + n <= MAX_CUSTOM:
+                    self.bad("custom_parts", f"The number of {palettes.colors()[bl].name} {known[name]}s must "
+                                             f"be a whole number from 0 to {MAX_CUSTOM:,}.")
+                elif n:
+                    colors[bl] = colors.get(bl, 0) + int(n)
+            if not colors:
+                del out[name]
+        return out
+
+    def disabled(self):
+        v = self.get("disabled")
+        if not isinstance(v, (list, tuple)):
+            return self.bad("disabled", "The list of colours switched off is not in the expected form.")
+        known = palettes.colors()
+        bad = [x for x in v if not _is_int(x) or x not in known]
+        if bad:
+            return self.bad("disabled", f"The colour {color.shown(bad[0])} among the colours switched off is not a "
+                                        "BrickLink colour number this version of legoremix knows.")
+        return tuple(sorted({int(x) for x in v}))
 
     # -- 3D relief ------------------------------------------------------------------------
     def section(self):

@@ -47,7 +47,7 @@ def test_upload_tweak_and_counts_stay_within_stock(page, artifacts):
 def test_crop_is_kept_when_settings_change(page):
     upload(page, photo_path("coffee.png"))
     wait_mosaic(page, "48 × 48")
-    page.fill("#crop-zoom", "50")
+    page.fill("#crop-zoom", "200")  # 200 % zoom: half the box
     page.dispatch_event("#crop-zoom", "change")
     wait_mosaic(page)
     box = page.locator("#crop-box").get_attribute("style")
@@ -62,7 +62,7 @@ def test_paint_a_stud_and_undo(page):
     wait_mosaic(page, "48 × 48")
     before = counts(page)
     page.check("[data-testid=paint-mode]")
-    page.click("#brushes button[aria-label='Paint with Magenta']")
+    page.click("#brushes [role=radio][data-name='Magenta']")
     box = page.locator("[data-testid=mosaic]").bounding_box()
     page.mouse.click(box["x"] + 3, box["y"] + 3)  # top-left stud
     wait_mosaic(page)
@@ -265,7 +265,7 @@ def test_paint_with_the_keyboard(page):
     upload(page, photo_path("coffee.png"))
     wait_mosaic(page, "48 × 48")
     page.check("[data-testid=paint-mode]")
-    page.click("#brushes button[aria-label='Paint with Black']")
+    page.click("#brushes [role=radio][data-name='Black']")
     page.focus("[data-testid=mosaic]")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowDown")

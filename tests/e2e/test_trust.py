@@ -227,16 +227,16 @@ def test_keyboard_users_see_focus_and_paint_colours_are_one_tab_stop(page):
     wait_mosaic(page, "48 × 48")
     page.check("[data-testid=paint-mode]")
     radios = page.locator("#brushes [role=radio]")
-    assert radios.count() >= 8
+    assert radios.count() == 7  # the default set's colours (the eraser is a tool of its own)
     assert page.locator("#brushes [role=radio][tabindex='0']").count() == 1
     page.locator("#brushes [aria-checked=true]").focus()
-    first = page.locator("#brushes [aria-checked=true]").get_attribute("aria-label")
+    first = page.locator("#brushes [aria-checked=true]").get_attribute("data-name")
     page.keyboard.press("ArrowRight")
     now = page.locator("#brushes [aria-checked=true]")
-    assert now.get_attribute("aria-label") != first
+    assert now.get_attribute("data-name") != first
     expect(now).to_be_focused()
     page.keyboard.press("End")
-    expect(page.locator("#brushes [aria-checked=true]")).to_have_text("Eraser")
+    expect(radios.last).to_have_attribute("aria-checked", "true")
     assert page.locator("#brushes [role=radio][tabindex='0']").count() == 1
 
 
@@ -323,7 +323,7 @@ def test_a_slider_drag_is_one_undo_step_and_a_new_photo_starts_a_new_history(pag
     page.click("#undo")
     wait_mosaic(page)
     assert page.locator("#dither").input_value() == "none"
-    page.fill("#crop-zoom", "40")
+    page.fill("#crop-zoom", "250")
     page.dispatch_event("#crop-zoom", "change")
     wait_mosaic(page)
     tiny = photo_path("chelsea.png")

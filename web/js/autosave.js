@@ -1,6 +1,7 @@
 // Autosave to IndexedDB on every change and when the page is left, so a reload or a crash
-// loses nothing. What is saved is checked by the engine before it is used again (app.js).
-import { state } from "./store.js";
+// loses nothing, not even the undo and redo steps (the newest store.SAVED_STEPS of each).
+// What is saved is checked by the engine before it is used again (app.js).
+import { savedHistory, state } from "./store.js";
 
 let timer = null;
 let dbPromise = null;
@@ -22,7 +23,7 @@ async function saveNow() {
     dbPromise ??= db();
     const tx = (await dbPromise).transaction("autosave", "readwrite");
     tx.objectStore("autosave").put({ settings: state.settings, image: state.imageBlob, depth: state.depth || null,
-      time: Date.now() }, "current");
+      ...savedHistory(), time: Date.now() }, "current"); // the undo steps too: undo works after a reload
     await new Promise((r) => { tx.oncomplete = r; tx.onerror = r; });
     document.body.dataset.autosaved = String(Date.now()); // read by the browser tests
   } catch (e) { console.warn("autosave failed", e); }

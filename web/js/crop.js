@@ -1,5 +1,8 @@
 // The crop box over the photo: its aspect is locked to the canvas; the page keeps a view
-// (centre cx, cy in 0..1 and zoom in 0.1..1) and sends the engine the box in pixels.
+// (centre cx, cy in 0..1 and zoom in 0.1..1: the box's share of the largest box) and sends the
+// engine the box in pixels. The zoom slider shows magnification (100 % to 1000 %: more zoom, a
+// tighter crop); the wheel, a two-finger pinch and + / − on the box zoom too, each gesture one
+// undo step.
 import { VIEW_DEFAULTS, commit, preview, state } from "./store.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -52,8 +55,15 @@ export function renderCrop() {
   box.style.width = `${100 * c[2] / state.image.width}%`;
   box.style.height = `${100 * c[3] / state.image.height}%`;
   box.setAttribute("aria-valuetext", `${c[2]} × ${c[3]} pixels at ${c[0]}, ${c[1]}`);
-  $("#crop-zoom").value = Math.round(s.cropView.zoom * 100);
-  $("#crop-zoom-out").textContent = `${Math.round(s.cropView.zoom * 100)} %`;
+  $("#crop-zoom").value = Math.round(100 / s.cropView.zoom);
+  $("#crop-zoom-out").textContent = `${Math.round(100 / s.cropView.zoom)} %`;
+}
+
+/** The box's share for a magnification (100 % = the largest box, 1000 % = a tenth of it). */
+const zoomShare = (z) => Math.min(1, Math.max(0.1, z));
+function zoomTo(s, share) {
+  s.cropView = { ...s.cropView, zoom: zoomShare(share) };
+  applyView(s);
 }
 
 function moveTo(s, cx, cy) {
@@ -65,22 +75,61 @@ function moveTo(s, cx, cy) {
   const box = $("#crop-box");
   let drag = null;
   box.addEventListener("pointerdown", (e) => {
+    if (pinch) return;
     box.setPointerCapture(e.pointerId);
     drag = { x: e.clientX, y: e.clientY, view: { ...state.settings.cropView } };
   });
   box.addEventListener("pointermove", (e) => {
-    if (!drag) return;
+    if (!drag || pinch) return;
     const r = $("#crop-frame").getBoundingClientRect();
     preview((s) => moveTo(s, drag.view.cx + (e.clientX - drag.x) / r.width, drag.view.cy + (e.clientY - drag.y) / r.height));
   });
   box.addEventListener("pointerup", () => { if (drag) { drag = null; commit(); } });
   box.addEventListener("keydown", (e) => {
+    const z = { "+": 1 / 1.25, "=": 1 / 1.25, "-": 1.25, "_": 1.25 }[e.key];
+    if (z) { e.preventDefault(); commit((s) => zoomTo(s, s.cropView.zoom * z)); return; }
     const d = { ArrowLeft: [-0.02, 0], ArrowRight: [0.02, 0], ArrowUp: [0, -0.02], ArrowDown: [0, 0.02] }[e.key];
     if (!d) return;
     e.preventDefault();
     commit((s) => moveTo(s, s.cropView.cx + d[0], s.cropView.cy + d[1]));
   });
-  $("#crop-zoom").oninput = () => preview((s) => { s.cropView.zoom = +$("#crop-zoom").value / 100; applyView(s); });
+  // the wheel over the photo: one undo step per burst of wheel turns
+  const frame = $("#crop-frame");
+  let wheelDone = null;
+  frame.addEventListener("wheel", (e) => {
+    if (!state.settings || !state.image) return;
+    const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1;
+    const share = zoomShare(state.settings.cropView.zoom * Math.exp(e.deltaY * unit * (e.ctrlKey ? 0.01 : 0.002)));
+    if (share === state.settings.cropView.zoom) return; // at either end the page scrolls on
+    e.preventDefault();
+    preview((s) => zoomTo(s, share));
+    clearTimeout(wheelDone);
+    wheelDone = setTimeout(() => commit(), 400);
+  }, { passive: false });
+  // two fingers on the photo: spreading them zooms in (a tighter crop)
+  let pinch = null;
+  const touches = new Map();
+  const spread = () => { const [a, b] = [...touches.values()]; return Math.hypot(a.x - b.x, a.y - b.y); };
+  frame.addEventListener("pointerdown", (e) => {
+    if (e.pointerType !== "touch" || !state.settings) return;
+    touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    if (touches.size === 2) {
+      drag = null;
+      pinch = { dist: spread(), zoom: state.settings.cropView.zoom };
+    }
+  }, { capture: true });
+  frame.addEventListener("pointermove", (e) => {
+    if (!touches.has(e.pointerId)) return;
+    touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    if (pinch && touches.size === 2) preview((s) => zoomTo(s, pinch.zoom * pinch.dist / Math.max(1, spread())));
+  }, { capture: true });
+  const lift = (e) => {
+    touches.delete(e.pointerId);
+    if (pinch && touches.size < 2) { pinch = null; commit(); }
+  };
+  frame.addEventListener("pointerup", lift, { capture: true });
+  frame.addEventListener("pointercancel", lift, { capture: true });
+  $("#crop-zoom").oninput = () => preview((s) => zoomTo(s, 100 / +$("#crop-zoom").value));
   $("#crop-zoom").onchange = () => commit();
   $("#crop-reset").onclick = () => commit((s) => { s.cropView = structuredClone(VIEW_DEFAULTS.cropView); s.crop = null; });
 }

@@ -1,7 +1,7 @@
 // Downloads: one button per export format in the engine's table (info().exports, see
 // py/legoremix/export.py FORMATS), the project file, and saving bytes as a file.
 import { pdfWorker, request } from "./engine-client.js";
-import { clearError, setNote, setStatus, showError } from "./messages.js";
+import { clearError, setStatus, showError } from "./messages.js";
 import { engineSettings, state } from "./store.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -26,7 +26,7 @@ function onlyMissing() {
   return $("#wanted").value === "missing";
 }
 
-async function exportFile(kind) {
+export async function exportFile(kind) {
   if (!state.mosaic || state.stale) return;
   const where = kind === "project" ? "project" : "downloads";
   clearError();
@@ -66,8 +66,6 @@ $("#save-project").onclick = async () => {
     const r = await request({ type: "project-file", settings: engineSettings() });
     saveBlob(r.data, r.name, r.mime);
     setStatus(state.stale ? "error" : "ready", `Saved ${r.name}`);
-    if (state.depth) setNote("project", "The project keeps the relief's settings and raised studs, but not its depth "
-      + "map yet: choose the depth map again after opening it. (The autosave in this browser keeps it.)");
   } catch (e) {
     showError("project", e.message);
   }

@@ -14,7 +14,7 @@ function connect(url, name, { progress, ready, fatal } = {}) {
   const failAll = (message) => { for (const job of pending.values()) job.reject(new Error(message)); pending.clear(); };
   w.onmessage = (e) => {
     const m = e.data;
-    if (m.type === "progress") return progress?.(m);
+    if (m.type === "progress") return (pending.get(m.id)?.progress || progress)?.(m); // a request's own, else the worker's
     if (m.type === "ready") return ready?.(m.info);
     if (m.type === "fatal") { failAll(m.message); return fatal?.(m.message); }
     const job = pending.get(m.id);
@@ -32,10 +32,11 @@ function connect(url, name, { progress, ready, fatal } = {}) {
   return {
     terminate(message) { w.terminate(); failAll(message); },
     post: (msg, transfer = []) => w.postMessage(msg, transfer),
-    request(msg, transfer = []) {
+    /** onProgress(m): this request's {label, fraction} reports (else the worker's progress handler). */
+    request(msg, transfer = [], onProgress = null) {
       const id = next++;
       return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
+        pending.set(id, { resolve, reject, progress: onProgress });
         w.postMessage({ ...msg, id }, transfer);
       });
     },
@@ -62,12 +63,13 @@ export function startEngine(handlers) {
 /** Any engine request but compute: image, export, project, validate, project-file. */
 export const request = (msg, transfer) => engine.request(msg, transfer);
 
-/** Make a mosaic; a newer call stops an older one (resolves null for the older). */
-export async function compute(settings) {
+/** Make a mosaic; a newer call stops an older one (resolves null for the older).
+ * onProgress(m): the engine's {label, fraction} while it refines the look (js/progressive.js). */
+export async function compute(settings, onProgress = null) {
   if (computing > 0 && interrupt) { interrupt[0] = 2; stats.interrupted++; }
   computing++;
   try {
-    const r = await engine.request({ type: "compute", settings });
+    const r = await engine.request({ type: "compute", settings }, [], onProgress || (() => {}));
     if (r === null) stats.superseded++; else stats.completed++;
     return r;
   } finally {

@@ -4,17 +4,25 @@
 // steps through the store), the heights drawn over the mosaic, and the 3D view.
 // The engine does the work (py/legoremix/depth.py, relief.py); state.mosaic.heights/plates
 // come back with every mosaic (Mosaic.to_dict()).
-import { autosave } from "./autosave.js";
+//
+// Undo: the depth map itself is not a setting (too big for every undo step); the page-only
+// setting ``reliefOff`` says whether the relief is removed, so "Remove the relief" is an undo
+// step, and syncDepth() hands the engine the depth map (or clears it) to match the settings
+// before every compute. Studs raised by hand are stud positions: when the mosaic's size or
+// crop changes they would land on other parts of the photo, so they are dropped in the same
+// undo step, with a note.
 import { depthWorker, request, stopDepthWorker } from "./engine-client.js";
 import { clearError, setNote, setStatus, showError } from "./messages.js";
 import { draw, overlays } from "./mosaic-view.js";
-import { commit, preview, state } from "./store.js";
+import { commit, preview, state, subscribe } from "./store.js";
 
 const $ = (sel) => document.querySelector(sel);
 const SIZES = ["1x1", "1x2", "1x3", "1x4", "1x6", "1x8", "2x2", "2x3", "2x4", "2x6", "2x8", "4x4", "4x8", "4x10"];
 const DB = "legoremix-models"; // its own database: the model file (up to ~100 MB) lives apart from autosaves
-let onChange = () => {}; // app.js: recompute after the engine got a new depth map
 let model = null; // {key, name, size, blob} of the stored or bundled model
+let kept = null;      // this photo's depth map (state.depth format), kept while the relief is removed
+let engineHas = null; // the depth map the engine holds (null: flat)
+let cancelled = false; // the person cancelled the running estimate
 
 // ---------- model storage (IndexedDB) ----------
 function db() {
@@ -54,8 +62,7 @@ function renderModel() {
 }
 
 /** Once the engine is ready: the bundled model (build.py --depth-model) or the stored one. */
-export async function initRelief(info, { changed }) {
-  onChange = changed;
+export async function initRelief(info) {
   $("#plate-color").replaceChildren(...info.colors.map((c) => new Option(`${c.name} (${c.id})`, c.id)));
   $("#plate-sizes").replaceChildren(...SIZES.map((size) => {
     const label = document.createElement("label");
@@ -96,22 +103,76 @@ async function chooseFile(file) {
   }
 }
 
-/** Hand a depth map to the engine (kind "image": a picture; "model": estimated values), then recompute. */
+/** The engine request that hands it a depth map (kind "image": a picture; "model": values a
+ * model estimated, float32; "map": values from a project, float64). Posted at once. */
+function sendDepth(depth) {
+  if (depth.kind === "image") return request({ type: "depth-image", blob: depth.blob });
+  return request({ type: "depth-map", width: depth.width, height: depth.height, values: depth.values });
+}
+
+function depthText(depth) {
+  if (depth.kind === "image") return `Depth from the picture ${depth.name}.`;
+  if (depth.kind === "map") return `Depth map from the project ${depth.name}.`;
+  return `Depth estimated with ${depth.label} (${depth.backend === "webgpu" ? "WebGPU" : "WASM"}, ${(depth.ms / 1000).toFixed(1)} s).`;
+}
+
+/** Use a depth map for this photo: the engine gets it, then one undo step (bringing the relief
+ * back if it was removed) recomputes and autosaves. */
 export async function useDepth(depth, { quiet = false } = {}) {
   try {
-    if (depth.kind === "image") await request({ type: "depth-image", blob: depth.blob });
-    else await request({ type: "depth-map", width: depth.width, height: depth.height, values: depth.values });
+    await sendDepth(depth);
   } catch (e) {
     if (!quiet) showError("relief", e.message);
     return false;
   }
-  state.depth = depth;
-  autosave(); // the depth map is part of the session
-  setDepthStatus(depth.kind === "image" ? `Depth from the picture ${depth.name}.`
-    : `Depth estimated with ${depth.label} (${depth.backend === "webgpu" ? "WebGPU" : "WASM"}, ${(depth.ms / 1000).toFixed(1)} s).`);
-  onChange();
+  kept = engineHas = state.depth = depth;
+  setDepthStatus(depthText(depth));
+  commit((s) => { delete s.reliefOff; });
   return true;
 }
+
+/** The engine got a new photo (no depth map) or a project (``depth``: its depth map, already
+ * in the engine). Call before the settings change. */
+export function photoChanged(depth = null) {
+  kept = engineHas = state.depth = depth;
+  basis = null; // the new photo's (or project's) raised studs are its own
+  setDepthStatus(depth ? depthText(depth) : "");
+}
+
+/** Make the engine's depth map match the settings (removed or not): runs on every change,
+ * before app.js computes; the request is posted at once, so the engine has it first. */
+function syncDepth() {
+  const want = state.settings?.reliefOff ? null : kept;
+  if (want === engineHas) return;
+  engineHas = state.depth = want;
+  setDepthStatus(want ? depthText(want) : kept ? "The relief is removed; Undo brings it back." : "");
+  (want ? sendDepth(want) : request({ type: "depth-clear" })).catch((e) => showError("relief", e.message));
+}
+
+const geometry = (s) => JSON.stringify([s.size, s.crop, s.cropView]);
+let basis = null; // the size and crop the hand-raised studs belong to
+let pinsNote = false; // the note about dropped studs is shown
+
+/** A change of size or crop drops the studs raised by hand (within the same undo step). */
+function dropMovedPins(kind) {
+  const s = state.settings;
+  if (!s) return;
+  const now = geometry(s);
+  if ((kind === "commit" || kind === "preview") && basis !== null && now !== basis && s.relief_pins?.length) {
+    const n = s.relief_pins.length;
+    s.relief_pins = [];
+    pinsNote = true;
+    setNote("relief-pins", `The ${n === 1 ? "stud" : `${n} studs`} you raised or lowered by hand ` +
+      `${n === 1 ? "was" : "were"} reset, because the mosaic's size or crop changed and ` +
+      `${n === 1 ? "it" : "they"} would sit on another part of the photo. Undo brings ${n === 1 ? "it" : "them"} back.`);
+  } else if ((kind === "undo" || kind === "replace") && pinsNote) {
+    pinsNote = false;
+    setNote("relief-pins", "");
+  }
+  basis = now;
+}
+// registered before app.js's listener (this module is evaluated first), so compute sees the result
+subscribe((kind) => { dropMovedPins(kind); syncDepth(); });
 
 async function estimate() {
   if (!model || !state.imageBlob) return;
@@ -120,26 +181,28 @@ async function estimate() {
   $("#depth-estimate").disabled = true;
   const show = (m) => { if (m.id) { $("#depth-progress").value = m.fraction; $("#depth-progress-label").textContent = m.label; } };
   show({ id: 1, label: "Starting the depth worker", fraction: 0.02 });
+  cancelled = false;
   try {
     if (!model.blob && model.url) model.blob = await (await fetch(model.url)).blob();
     const r = await depthWorker(show).request({ type: "estimate", image: state.imageBlob, background: state.settings.background,
       model: { key: model.key, blob: model.blob } });
     await useDepth({ kind: "model", label: r.label, backend: r.backend, ms: r.ms, width: r.width, height: r.height, values: r.values });
   } catch (e) {
-    setDepthStatus("");
-    showError("relief", e.message);
+    if (cancelled) {
+      setDepthStatus(state.depth ? `${depthText(state.depth)} (The new estimate was cancelled.)` : "Depth estimation was cancelled.");
+    } else {
+      setDepthStatus("");
+      showError("relief", e.message);
+    }
   } finally {
     $("#depth-progress-row").hidden = true;
     $("#depth-estimate").disabled = false;
   }
 }
 
-async function removeDepth() {
-  await request({ type: "depth-clear" });
-  state.depth = null;
-  autosave();
-  setDepthStatus("");
-  onChange();
+/** One undo step: the relief is off (the depth map is kept for Undo). */
+function removeDepth() {
+  commit((s) => { s.reliefOff = true; });
 }
 
 function setDepthStatus(text) { $("#depth-status").textContent = text; }
@@ -268,7 +331,7 @@ $("#paint-mode").addEventListener("change", () => {
 $("#depth-input").onchange = (e) => { const f = e.target.files[0]; e.target.value = ""; if (f) chooseFile(f); };
 $("#depth-estimate").onclick = estimate;
 $("#depth-forget").onclick = forgetModel;
-$("#depth-cancel").onclick = () => { stopDepthWorker(); setStatus("ready", "Depth estimation cancelled"); };
+$("#depth-cancel").onclick = () => { cancelled = true; stopDepthWorker(); setStatus("ready", "Depth estimation cancelled"); };
 $("#depth-remove").onclick = removeDepth;
 $("#depth-overlay").onchange = draw;
 $("#section").addEventListener("change", () => commit((s) => { s.section = +$("#section").value; }));

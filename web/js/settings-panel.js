@@ -12,6 +12,7 @@ const STUD_MM = 8;
 const ADJUSTMENTS = [
   ["hue", "Hue", -180, 180], ["saturation", "Saturation", -100, 100], ["value", "Value", -100, 100],
   ["brightness", "Brightness", -100, 100], ["contrast", "Contrast", -100, 100],
+  ["gamma", "Midtones (gamma)", -100, 100],
 ];
 
 function fillSelect(sel, entries) {
@@ -117,7 +118,7 @@ function blocked() {
 }
 
 /** Show or clear the message next to a field; the value, or null while it is invalid. */
-function checkField(input, errEl, key, r) {
+export function checkField(input, errEl, key, r) {
   errEl.textContent = r.error || "";
   errEl.hidden = !r.error;
   input.setAttribute("aria-invalid", String(Boolean(r.error)));

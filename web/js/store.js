@@ -18,7 +18,7 @@ export const VIEW_DEFAULTS = { cropView: { cx: 0.5, cy: 0.5, zoom: 1 } };
 
 /** The settings as the engine knows them: without the page's own view of the crop. */
 export function engineSettings() {
-  const { cropView, ...settings } = state.settings;
+  const { cropView, reliefOff, ...settings } = state.settings; // page-only (reliefOff: js/relief.js)
   return settings;
 }
 const MAX_UNDO = 200;
@@ -74,3 +74,45 @@ function travel(from, to) {
 }
 export const undo = () => travel(state.history, state.future);
 export const redo = () => travel(state.future, state.history);
+
+/** Drop what was previewed since the last commit, quietly (a stroke that became a pinch). */
+export function cancelPreview() {
+  if (gestureStart === null) return;
+  state.settings = JSON.parse(gestureStart);
+  gestureStart = null;
+}
+
+/** How many undo (and redo) steps the autosave keeps across a reload. */
+export const SAVED_STEPS = 50;
+
+/** Characters of saved steps at most (a step with thousands of painted studs is large). */
+const SAVED_CHARS = 8e6;
+
+/** The newest undo and redo steps, for the autosave (JSON strings of whole settings): at most
+ * SAVED_STEPS of each, the ones next to the present first while they fit in SAVED_CHARS. */
+export function savedHistory() {
+  let budget = SAVED_CHARS;
+  const newest = (list) => {
+    const out = [];
+    for (let i = list.length - 1; i >= 0 && out.length < SAVED_STEPS && list[i].length <= budget; i--) {
+      budget -= list[i].length;
+      out.unshift(list[i]);
+    }
+    return out;
+  };
+  return { history: newest(state.history), future: newest(state.future) };
+}
+
+/** Undo and redo steps from an autosave: only JSON objects are kept, and a step saved by an
+ * older version gets the fields it lacks from ``defaults`` (the engine checks each step again
+ * when it is computed). Call before the restored settings are put in place. */
+export function restoreHistory(saved, defaults) {
+  const steps = (list) => (Array.isArray(list) ? list.slice(-SAVED_STEPS) : []).flatMap((text) => {
+    let v;
+    try { v = typeof text === "string" ? JSON.parse(text) : null; } catch { return []; }
+    if (!v || typeof v !== "object" || Array.isArray(v)) return [];
+    return [Object.keys(defaults).every((k) => k in v) ? text : JSON.stringify({ ...structuredClone(defaults), ...v })];
+  });
+  state.history = steps(saved?.history);
+  state.future = steps(saved?.future);
+}

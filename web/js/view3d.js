@@ -59,6 +59,45 @@ export function buildModel(THREE, m) {
 
 function render() { view?.renderer.render(view.scene, view.camera); }
 
+/** The view's camera (null before the view first opens), e.g. to project points. */
+export const camera = () => view?.camera ?? null;
+
+/** Point the camera at ``box`` from above and in front (about 38 degrees up) and move it just
+ * far enough that all eight corners of the box are inside the view with a margin, whatever
+ * the mosaic's shape and the canvas's aspect (a bisection on the distance: the projected
+ * corners only shrink towards the centre as the camera backs away). */
+export function fit(THREE, camera, controls, box, margin = 0.9) {
+  const centre = box.getCenter(new THREE.Vector3());
+  const dir = new THREE.Vector3(0, 0.75, 0.95).normalize();
+  const corners = [];
+  for (const x of [box.min.x, box.max.x]) for (const y of [box.min.y, box.max.y]) for (const z of [box.min.z, box.max.z]) {
+    corners.push(new THREE.Vector3(x, y, z));
+  }
+  const radius = box.getSize(new THREE.Vector3()).length() / 2 || 1;
+  const p = new THREE.Vector3();
+  const inside = (d) => {
+    camera.position.copy(centre).addScaledVector(dir, d);
+    camera.lookAt(centre);
+    camera.updateMatrixWorld();
+    return corners.every((c) => {
+      p.copy(c).project(camera);
+      return p.z < 1 && Math.abs(p.x) <= margin && Math.abs(p.y) <= margin;
+    });
+  };
+  camera.near = radius / 100;
+  camera.far = radius * 100;
+  camera.updateProjectionMatrix();
+  let lo = radius * 0.5, hi = radius * 50;
+  for (let i = 0; i < 40; i++) {
+    const mid = (lo + hi) / 2;
+    if (inside(mid)) hi = mid; else lo = mid;
+  }
+  inside(hi);
+  controls.target.copy(centre);
+  controls.maxDistance = hi * 4;
+  controls.update();
+}
+
 /** Open the dialog and show the current mosaic (rebuilt when it changes while open). */
 export async function open3d() {
   const dialog = $("#view3d");
@@ -112,12 +151,7 @@ export function update3d({ reset = false } = {}) {
   view.renderer.setSize(w, h, false);
   view.camera.aspect = w / h;
   view.camera.updateProjectionMatrix();
-  if (reset) {
-    const size = Math.max(m.width, m.height);
-    view.camera.position.set(0, size * 0.75, size * 0.95);
-    view.controls.target.set(0, 0, 0);
-    view.controls.update();
-  }
+  if (reset) fit(THREE, view.camera, view.controls, new THREE.Box3().setFromObject(view.group));
   const dialog = $("#view3d");
   dialog.dataset.plates = String(m.plates?.length || 0);
   dialog.dataset.studs = String(m.width * m.height);

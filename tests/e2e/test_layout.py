@@ -1,0 +1,117 @@
+"""The page on a phone (390 x 844) and a laptop (1366 x 900): where the mosaic, the downloads
+and the settings are, read from the elements' positions (screenshots in test-artifacts/), and
+what shows while the engine is still loading."""
+import pytest
+from playwright.sync_api import expect
+
+from helpers import photo_path
+from ui import READY, upload, wait_mosaic
+
+pytestmark = pytest.mark.e2e
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 900}
+
+
+def box(page, sel):
+    b = page.locator(sel).first.bounding_box()
+    assert b is not None, f"{sel} is not shown"
+    return b
+
+
+def after_content(page, sel):
+    return page.evaluate(f"getComputedStyle(document.querySelector({sel!r}), '::after').content")
+
+
+def open_held(browser, site, viewport, **options):
+    """A page whose engine worker is held back (its script not served yet) until release()."""
+    ctx = browser.new_context(viewport=viewport, **options)
+    page = ctx.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    held = []
+    page.route("**/worker.js", lambda route: held.append(route))
+    page.goto(site)
+
+    def release():
+        for route in held:
+            route.continue_()
+        page.unroute("**/worker.js")
+        page.wait_for_selector(READY, timeout=60_000)
+    return ctx, page, release
+
+
+def check_loading_state(page):
+    """No empty dropdowns, no statistics of a mosaic that does not exist, a clear placeholder."""
+    expect(page.locator("[data-testid=status]")).to_have_attribute("data-state", "loading")
+    for sel in ("#metric", "#dither", "#set-add", "#piece"):
+        expect(page.locator(sel)).to_be_hidden()  # placeholder blocks instead of empty controls
+    expect(page.locator("[data-testid=mean-delta-e]")).to_be_hidden()
+    expect(page.locator(".stats")).to_be_hidden()
+    expect(page.locator("[data-testid=mosaic]")).to_be_hidden()
+    assert "engine is loading" in after_content(page, "#canvas-wrap")
+    expect(page.locator("#h-settings")).to_be_visible()
+    expect(page.locator("[data-testid=image-input]")).to_be_attached()  # a photo can be chosen already
+
+
+def test_phone_layout(browser, site, artifacts):
+    ctx, page, release = open_held(browser, site, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    try:
+        check_loading_state(page)
+        page.screenshot(path=str(artifacts / "layout-phone-loading.png"))
+        release()
+        assert "choose a photo" in after_content(page, "#canvas-wrap")
+        expect(page.locator("#metric option")).not_to_have_count(0)
+        upload(page, photo_path("chelsea.png"))
+        wait_mosaic(page, "48 × 48")
+        page.evaluate("window.scrollTo(0, 0)")
+        mosaic, settings = box(page, "[data-testid=mosaic]"), box(page, "#h-settings")
+        # the whole mosaic is on the first screen, above the photo and the settings
+        assert mosaic["y"] >= 0 and mosaic["y"] + mosaic["height"] <= PHONE["height"], mosaic
+        assert mosaic["width"] >= 0.8 * PHONE["width"]
+        assert mosaic["y"] < box(page, "#crop-frame")["y"] and mosaic["y"] < settings["y"]
+        # the downloads come right after the mosaic's panel, before the photo and the settings
+        downloads = box(page, "[data-testid=download-pdf]")
+        assert box(page, ".result")["y"] < downloads["y"] < box(page, "#crop-frame")["y"] < settings["y"]
+        assert downloads["y"] < 3 * PHONE["height"]
+        # nothing wider than the screen; the colour difference explained next to its value
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        expect(page.locator("[data-testid=de-explain]")).to_contain_text("below 1 nobody sees it")
+        assert box(page, "[data-testid=de-explain]")["y"] - box(page, "[data-testid=mean-delta-e]")["y"] < 80
+        page.screenshot(path=str(artifacts / "layout-phone.png"))
+        page.screenshot(path=str(artifacts / "layout-phone-full.png"), full_page=True)
+        assert not page.errors, page.errors
+    finally:
+        ctx.close()
+
+
+def test_laptop_layout(browser, site, artifacts):
+    ctx, page, release = open_held(browser, site, LAPTOP)
+    try:
+        check_loading_state(page)
+        page.screenshot(path=str(artifacts / "layout-laptop-loading.png"))
+        release()
+        upload(page, photo_path("chelsea.png"))
+        wait_mosaic(page, "48 × 48")
+        page.evaluate("window.scrollTo(0, 0)")
+        mosaic = box(page, "[data-testid=mosaic]")
+        assert mosaic["y"] + mosaic["height"] <= LAPTOP["height"] and mosaic["height"] >= 400, mosaic
+        # every download button is on the first screen, beside the mosaic
+        for kind in ("pdf", "png", "csv", "bricklink"):
+            b = box(page, f"[data-testid=download-{kind}]")
+            assert b["y"] + b["height"] <= LAPTOP["height"], (kind, b)
+            expect(page.locator(f"[data-testid=download-{kind}]")).to_be_enabled()
+        assert box(page, "#h-settings")["y"] < 200  # the settings start at the top, in their own column
+        assert box(page, "#h-settings")["x"] > mosaic["x"] + mosaic["width"]
+        expect(page.locator("[data-testid=de-explain]")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
+        page.screenshot(path=str(artifacts / "layout-laptop.png"))
+        # unlimited mode: the buying list sits under the mosaic
+        page.check("#unlimited")
+        page.wait_for_timeout(100)
+        wait_mosaic(page, "48 × 48")
+        expect(page.locator("[data-testid=buying]")).to_be_visible()
+        page.locator("[data-testid=buying]").scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / "layout-laptop-buying.png"))
+        assert not page.errors, page.errors
+    finally:
+        ctx.close()

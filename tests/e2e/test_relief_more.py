@@ -1,0 +1,312 @@
+"""More of the 3D relief in the real page: cancelling a running depth estimate, the relief kept
+in project files and the autosave, removing the relief as an undo step, hand-raised studs after
+a size change, and the 3D view's first camera showing the whole relief."""
+import io
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+import depth_models
+from helpers import photo_path
+from ui import READY, upload, wait_mosaic
+
+pytestmark = pytest.mark.e2e
+RELIEF_ON = "body[data-relief=on]"
+BACKGROUND = (0xEE, 0xF1, 0xF5)  # the 3D view's scene background (view3d.js)
+
+
+@pytest.fixture(scope="module")
+def moto_files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("moto")
+    photo, dm = depth_models.motorcycle()
+    Image.frombytes("RGBA", (photo.width, photo.height), photo.data).convert("RGB") \
+        .resize((741, 500), Image.BOX).save(d / "motorcycle.png")
+    return d / "motorcycle.png", depth_models.depth_png(d / "motorcycle-depth.png", dm)
+
+
+def slow_model_bytes(layers=5, channels=64) -> bytes:
+    """A model with MiDaS v2.1 small's signature (1x3x256x256 -> 1x256x256) that takes seconds
+    in WASM: ``layers`` 3x3 convolutions of ``channels`` channels over the whole picture (about
+    5 GFLOP each), so a cancel lands while onnxruntime-web is running it."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(1)
+    x = helper.make_tensor_value_info("0", TensorProto.FLOAT, [1, 3, 256, 256])
+    y = helper.make_tensor_value_info("797", TensorProto.FLOAT, [1, 256, 256])
+    nodes, inits, cur, c_in = [], [], "0", 3
+    for i in range(layers):
+        w = numpy_helper.from_array((rng.standard_normal((channels, c_in, 3, 3)) / (3 * c_in ** 0.5))
+                                    .astype(np.float32), f"w{i}")
+        inits.append(w)
+        nodes += [helper.make_node("Conv", [cur, f"w{i}"], [f"c{i}"], pads=[1, 1, 1, 1]),
+                  helper.make_node("Relu", [f"c{i}"], [f"r{i}"])]
+        cur, c_in = f"r{i}", channels
+    inits += [numpy_helper.from_array(np.full((1, channels, 1, 1), 1 / channels, np.float32), "k"),
+              numpy_helper.from_array(np.array([1], np.int64), "axes")]
+    nodes += [helper.make_node("Conv", [cur, "k"], ["out"]), helper.make_node("Squeeze", ["out", "axes"], ["797"])]
+    model = helper.make_model(helper.make_graph(nodes, "slow-depth", [x], [y], inits),
+                              opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model.SerializeToString()
+
+
+def wait_relief(page):
+    page.wait_for_selector(RELIEF_ON, timeout=90_000)
+    wait_mosaic(page)
+
+
+def mosaic(page):
+    """The page's last result (state.mosaic: Mosaic.to_dict()), read from the store module."""
+    return page.evaluate("async () => (await import('./js/store.js')).state.mosaic")
+
+
+def computed(page):
+    return page.locator("body").get_attribute("data-computed")
+
+
+def wait_new_mosaic(page, before):
+    for _ in range(600):
+        if computed(page) != before and page.locator(READY).count():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("no new mosaic was drawn")
+
+
+def test_cancel_a_running_estimate(page, tmp_path):
+    """The editor works while the depth worker runs; Cancel ends it at once (no error, the page
+    usable), and a later estimate works in a new depth worker."""
+    pytest.importorskip("onnx")
+    slow = tmp_path / "model-small.onnx"
+    slow.write_bytes(slow_model_bytes())
+    upload(page, photo_path("chelsea.png"))
+    wait_mosaic(page, "48 × 48")
+    page.set_input_files("[data-testid=depth-input]", str(slow))
+    label = page.locator("#depth-progress-label")
+    expect(label).to_contain_text("Estimating depth", timeout=90_000)  # onnxruntime-web is running the model
+    # the editor is not blocked meanwhile: a setting changes and its mosaic is drawn
+    before = computed(page)
+    page.fill("#adj-saturation", "40")
+    page.dispatch_event("#adj-saturation", "input")
+    page.dispatch_event("#adj-saturation", "change")
+    wait_new_mosaic(page, before)
+    expect(label).to_contain_text("Estimating depth")  # ... while the estimate still runs
+    page.click("[data-testid=depth-cancel]")
+    expect(page.locator("#depth-progress-row")).to_be_hidden()
+    expect(page.locator("[data-testid=depth-status]")).to_have_text("Depth estimation was cancelled.")
+    expect(page.locator(".error-slot[data-where=relief] [data-testid=error]")).to_have_count(0)
+    assert page.locator("body").get_attribute("data-relief") == "off"
+    expect(page.locator("[data-testid=depth-estimate]")).to_be_enabled()
+    # still usable: another change draws its mosaic
+    before = computed(page)
+    page.click("button[data-size='32']")
+    wait_new_mosaic(page, before)
+    wait_mosaic(page, "32 × 32")
+    # and a later estimate works (a fresh depth worker), here with a small model
+    fast = tmp_path / "fast.onnx"
+    fast.write_bytes(depth_models.model_bytes())
+    page.set_input_files("[data-testid=depth-input]", str(fast))
+    wait_relief(page)
+    expect(page.locator("[data-testid=depth-status]")).to_contain_text("MiDaS v2.1 small (WASM")
+    assert len(mosaic(page)["heights"]) == 32
+
+
+def test_a_project_keeps_the_relief(context, site, moto_files, tmp_path):
+    """Save a project with a relief (a raised stud too), open it in a fresh browser profile: the
+    same heights and plates, no warning; the autosave then keeps the project's depth map."""
+    photo, depth_png = moto_files
+    pg = context.new_page()
+    pg.goto(site)
+    pg.wait_for_selector(READY, timeout=60_000)
+    upload(pg, photo)
+    wait_mosaic(pg, "48 × 48")
+    pg.set_input_files("[data-testid=depth-input]", str(depth_png))
+    wait_relief(pg)
+    pg.check("[data-testid=relief-edit]")
+    pg.locator("[data-testid=mosaic]").click(position={"x": 2, "y": 2})  # raise the top-left stud
+    wait_relief(pg)
+    first = mosaic(pg)
+    assert first["heights"][0][0] >= 1 and first["plates"]
+    with pg.expect_download(timeout=60_000) as dl:
+        pg.click("[data-testid=save-project]")
+    saved = tmp_path / "relief.legoremix"
+    dl.value.save_as(saved)
+    expect(pg.locator("#notice")).not_to_contain_text("depth map")  # no "not saved" warning any more
+    assert '"depth": {' in saved.read_text()
+
+    fresh = context.browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    try:
+        p2 = fresh.new_page()
+        p2.goto(site)
+        p2.wait_for_selector(READY, timeout=60_000)
+        p2.set_input_files("[data-testid=project-input]", str(saved))
+        wait_relief(p2)
+        again = mosaic(p2)
+        assert again["heights"] == first["heights"] and again["plates"] == first["plates"]
+        expect(p2.locator("[data-testid=depth-status]")).to_have_text("Depth map from the project relief.legoremix.")
+        for _ in range(50):  # the autosave holds the session with its depth map
+            if p2.locator("body[data-autosaved]").count():
+                break
+            p2.wait_for_timeout(100)
+        p2.wait_for_timeout(300)
+        p2.reload()
+        p2.wait_for_selector(READY, timeout=60_000)
+        wait_relief(p2)
+        assert mosaic(p2)["heights"] == first["heights"]
+    finally:
+        fresh.close()
+
+
+def test_removing_the_relief_is_an_undo_step(page, moto_files):
+    photo, depth_png = moto_files
+    upload(page, photo)
+    wait_mosaic(page, "48 × 48")
+    page.set_input_files("[data-testid=depth-input]", str(depth_png))
+    wait_relief(page)
+    studs = page.locator("body").get_attribute("data-plate-studs")
+    heights = mosaic(page)["heights"]
+    page.click("[data-testid=depth-remove]")
+    page.wait_for_selector("body[data-relief=off]")
+    wait_mosaic(page)
+    assert mosaic(page)["heights"] is None
+    expect(page.locator("[data-testid=depth-status]")).to_contain_text("Undo brings it back")
+    page.click("#undo")
+    wait_relief(page)
+    assert mosaic(page)["heights"] == heights
+    expect(page.locator("body")).to_have_attribute("data-plate-studs", studs)
+    expect(page.locator("[data-testid=depth-status]")).to_contain_text("motorcycle-depth.png")
+    page.click("#redo")
+    page.wait_for_selector("body[data-relief=off]")
+    wait_mosaic(page)
+    assert mosaic(page)["heights"] is None
+
+
+def test_hand_raised_studs_are_reset_by_a_size_change(page, moto_files):
+    """A stud raised by hand is a position on the mosaic: after a size change it would sit on
+    another part of the photo, so it is dropped (with a note) in the same undo step."""
+    photo, depth_png = moto_files
+    upload(page, photo)
+    wait_mosaic(page, "48 × 48")
+    page.set_input_files("[data-testid=depth-input]", str(depth_png))
+    wait_relief(page)
+    plain = mosaic(page)["heights"][0][0]
+    page.check("[data-testid=relief-edit]")
+    page.locator("[data-testid=mosaic]").click(position={"x": 2, "y": 2})
+    wait_relief(page)
+    assert mosaic(page)["heights"][0][0] == plain + 1
+    page.click("button[data-size='32']")
+    wait_mosaic(page, "32 × 32")
+    wait_relief(page)
+    expect(page.locator("#notice")).to_contain_text("you raised or lowered by hand was reset")
+    settings = page.evaluate("async () => (await import('./js/store.js')).state.settings")
+    assert settings["relief_pins"] == []
+    page.click("#undo")  # one step brings back the size and the raised stud
+    wait_mosaic(page, "48 × 48")
+    wait_relief(page)
+    assert mosaic(page)["heights"][0][0] == plain + 1
+    expect(page.locator("#notice")).not_to_contain_text("by hand")
+
+
+def border_and_extent(png: bytes):
+    """(pixels on a 3-pixel frame just inside the canvas (the screenshot's outermost pixel may
+    be the page's, the canvas lying on fractional coordinates) that are not the background,
+    the drawn model's bounding box as fractions of the canvas width and height)."""
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    w, h = img.size
+    px = img.load()
+    off = lambda x, y: max(abs(a - b) for a, b in zip(px[x, y], BACKGROUND)) > 12  # noqa: E731
+    frame = (2, 3, 4)
+    border = sum(off(x, y) for x in range(2, w - 2) for d in frame for y in (d, h - 1 - d)) + \
+        sum(off(x, y) for y in range(2, h - 2) for d in frame for x in (d, w - 1 - d))
+    xs = [x for x in range(0, w, 2) for y in range(0, h, 8) if off(x, y)]
+    ys = [y for y in range(0, h, 2) for x in range(0, w, 8) if off(x, y)]
+    return border, (max(xs) - min(xs)) / w, (max(ys) - min(ys)) / h
+
+
+@pytest.mark.parametrize("size", ["48x48", "96x32", "32x64"])
+def test_the_3d_view_opens_on_the_whole_relief(page, moto_files, artifacts, size):
+    """Square, wide and tall mosaics: nothing of the relief touches the canvas's edges at
+    first, the baseplate's four corners project inside the canvas, and it fills the view."""
+    photo, depth_png = moto_files
+    w, h = size.split("x")
+    upload(page, photo)
+    wait_mosaic(page)
+    page.fill("#width", w)
+    page.dispatch_event("#width", "change")
+    page.fill("#height", h)
+    page.dispatch_event("#height", "change")
+    wait_mosaic(page, f"{w} × {h}")
+    page.set_input_files("[data-testid=depth-input]", str(depth_png))
+    wait_relief(page)
+    page.click("[data-testid=view-3d]")
+    page.locator("[data-testid=view3d-dialog][data-state=ready]").wait_for(timeout=30_000)
+    corners = page.evaluate("""async () => {
+        const THREE = await import('./three/three.module.js');
+        const { state } = await import('./js/store.js');
+        const { camera } = await import('./js/view3d.js');
+        const c = camera(), m = state.mosaic;
+        return [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([sx, sz]) =>
+            new THREE.Vector3(sx * m.width / 2, 0, sz * m.height / 2).project(c).toArray()); }""")
+    for x, y, z in corners:
+        assert abs(x) < 1 and abs(y) < 1 and z < 1, corners
+    shot = page.locator("[data-testid=view3d-canvas]").screenshot(path=str(artifacts / f"relief-3d-fit-{size}.png"))
+    border, fw, fh = border_and_extent(shot)
+    assert border == 0, f"{border} pixels of the relief touch the canvas's edges"
+    assert max(fw, fh) > 0.6, (fw, fh)  # and it is not lost in the middle
+
+
+@pytest.fixture(scope="module")
+def webgpu_browser(browser):
+    """Chromium with WebGPU on (--enable-unsafe-webgpu, GPU process not disabled): headless on
+    this machine it offers a SwiftShader (CPU Vulkan) adapter, so the WebGPU backend really
+    runs. The other tests' browser has --disable-gpu: no adapter, the WASM fallback. Launched
+    by the same Playwright as the session's browser (one sync Playwright at a time)."""
+    from conftest import CHROMIUM_ARGS, chromium_path
+    args = [a for a in CHROMIUM_ARGS if a != "--disable-gpu"] + ["--enable-unsafe-webgpu"]
+    b = browser.browser_type.launch(executable_path=chromium_path(), args=args)
+    yield b
+    b.close()
+
+
+def autosaved_depth(page):
+    for _ in range(100):  # the depth map is autosaved with the session: read it from there
+        v = page.evaluate("""async () => {
+            const db = await new Promise((ok, no) => { const r = indexedDB.open("legoremix"); r.onsuccess = () => ok(r.result); r.onerror = no; });
+            const v = await new Promise((ok) => { const r = db.transaction("autosave").objectStore("autosave").get("current"); r.onsuccess = () => ok(r.result); });
+            return v && v.depth ? {w: v.depth.width, h: v.depth.height, backend: v.depth.backend, values: Array.from(v.depth.values)} : null; }""")
+        if v:
+            return v
+        page.wait_for_timeout(100)
+    raise AssertionError("the depth map was not autosaved")
+
+
+def test_depth_runs_on_webgpu_as_natively(webgpu_browser, site, tmp_path):
+    """With a WebGPU adapter the depth worker picks onnxruntime-web's WebGPU backend; the depth
+    map equals onnxruntime's native one within float tolerance."""
+    pytest.importorskip("onnxruntime")
+    from legoremix import depth, image
+    ctx = webgpu_browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = ctx.new_page()
+        page.goto(site)
+        page.wait_for_selector(READY, timeout=60_000)
+        has = page.evaluate("async () => Boolean(navigator.gpu && await navigator.gpu.requestAdapter())")
+        if not has:
+            pytest.skip("this Chromium offers no WebGPU adapter even with --enable-unsafe-webgpu")
+        model = tmp_path / "model-small.onnx"
+        model.write_bytes(depth_models.model_bytes())
+        upload(page, photo_path("chelsea.png"))
+        wait_mosaic(page, "48 × 48")
+        page.set_input_files("[data-testid=depth-input]", str(model))
+        page.wait_for_selector(RELIEF_ON, timeout=120_000)
+        expect(page.locator("[data-testid=depth-status]")).to_contain_text("MiDaS v2.1 small (WebGPU")
+        got = autosaved_depth(page)
+        assert got["backend"] == "webgpu"
+        native, _ = depth.estimate(image.load(photo_path("chelsea.png")), model)
+        assert (got["w"], got["h"]) == (native.width, native.height)
+        assert got["values"] == pytest.approx(list(native.values), abs=1e-4)
+    finally:
+        ctx.close()

@@ -1,0 +1,193 @@
+"""Browser tests for issue 12 "what the eye sees" in the page: the best look within stock arrives
+progressively (the mosaic without refining at once, then the refined one with progress, cancel
+keeps the first), and the error heat map and the before/after wipe over the mosaic."""
+import http.server
+import threading
+import time
+from functools import partial
+
+from conftest import DIST
+from helpers import photo_path
+from ui import READY, check_stock, upload, wait_mosaic
+
+PERCEIVED = "[data-testid=perceived-delta-e]"
+
+# records what the refine progress row showed (a MutationObserver: nothing is missed between polls)
+WATCH = """() => {
+  window.__refineSeen = [];
+  const row = document.querySelector('#refine-progress'), bar = document.querySelector('#refine-bar');
+  const note = () => { if (!row.hidden) window.__refineSeen.push([bar.value,
+    document.querySelector('#perceived-de').textContent]); };
+  new MutationObserver(note).observe(row, {attributes: true, childList: true, subtree: true, characterData: true});
+}"""
+
+
+def dataset(page):
+    return page.evaluate("() => ({...document.body.dataset})")
+
+
+def poll(page, check, timeout=60):
+    """Wait until ``check()`` is true (the page's CSP blocks wait_for_function)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        v = check()
+        if v:
+            return v
+        page.wait_for_timeout(30)
+    raise AssertionError("timed out")
+
+
+def grid_hash(page):
+    """The studs on screen (centre pixel of every cell of the mosaic canvas)."""
+    return page.evaluate("""() => {
+      const c = document.querySelector('#mosaic'), n = 48, cell = c.width / n;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const out = [];
+      for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
+        const i = 4 * (Math.floor((y + .5) * cell) * c.width + Math.floor((x + .5) * cell));
+        out.push(d[i], d[i + 1], d[i + 2]);
+      }
+      return out.join(',');
+    }""")
+
+
+def start(page):
+    upload(page, photo_path("chelsea.png"))
+    wait_mosaic(page, "48 × 48")
+    return page.locator(PERCEIVED).inner_text()
+
+
+def test_first_answer_at_once_then_the_refined_one_with_progress(page, artifacts):
+    flat = start(page)
+    first_grid = grid_hash(page)
+    page.evaluate(WATCH)
+    page.check("[data-testid=refine]")
+    poll(page, lambda: "refineFirst" in dataset(page))
+    poll(page, lambda: "refineDone" in dataset(page))
+    wait_mosaic(page)
+    seen = page.evaluate("() => window.__refineSeen")
+    # while refining, the first answer (the mosaic without refining) was on screen, with a bar that moved
+    assert seen, "the progress row never showed"
+    assert {p for _, p in seen} == {flat}
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and max(fractions) > 0
+    assert page.locator("[data-testid=refine-progress]").is_hidden()
+    refined = float(page.locator(PERCEIVED).inner_text())
+    assert refined < 0.75 * float(flat)
+    assert grid_hash(page) != first_grid
+    check_stock(page, 2304)
+    d = dataset(page)
+    print(f"48x48 chelsea, page: first answer {d['refineFirst']} ms, refined {d['refineDone']} ms, "
+          f"perceived {flat} -> {refined:.2f}")
+    page.screenshot(path=str(artifacts / "see-refined.png"), full_page=True)
+
+
+def test_cancel_keeps_the_first_answer_and_a_newer_change_supersedes(page):
+    flat = start(page)
+    first_grid = grid_hash(page)
+    before = dataset(page)
+    page.check("[data-testid=refine]")
+    poll(page, lambda: page.locator("[data-testid=refine-progress]").is_visible())
+    page.click("[data-testid=refine-cancel]")
+    wait_mosaic(page)
+    d = dataset(page)
+    assert "refineCancelled" in d and "refineDone" not in d
+    assert page.locator(PERCEIVED).inner_text() == flat
+    assert grid_hash(page) == first_grid
+    assert page.locator("[data-testid=refine-progress]").is_hidden()
+    assert page.locator("[data-testid=status]").get_attribute("data-state") == "ready"
+    if page.evaluate("() => self.crossOriginIsolated"):  # the refine was stopped midway, not waited for
+        assert int(d["stopped"]) > int(before.get("stopped", 0))
+    # the setting stays on: the next change refines again, and a change during a refine supersedes it
+    page.fill("#adj-saturation", "20")
+    page.dispatch_event("#adj-saturation", "change")
+    poll(page, lambda: "refineFirst" in dataset(page))
+    page.fill("#adj-saturation", "0")
+    page.dispatch_event("#adj-saturation", "change")
+    poll(page, lambda: "refineDone" in dataset(page))
+    wait_mosaic(page)
+    assert float(page.locator(PERCEIVED).inner_text()) < 0.75 * float(flat)
+    check_stock(page, 2304)
+
+
+class PlainHandler(http.server.SimpleHTTPRequestHandler):
+    """A static host with no security headers: the page is not cross-origin isolated, so a
+    running refine cannot be stopped midway."""
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript",
+                      ".js": "text/javascript", ".wasm": "application/wasm"}
+
+    def log_message(self, *a):
+        pass
+
+
+def test_cancel_keeps_the_first_answer_without_isolation_too(browser, site):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(PlainHandler, directory=str(DIST)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, service_workers="block")
+    try:
+        page = ctx.new_page()
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/")
+        page.wait_for_selector(READY, timeout=60_000)
+        assert page.evaluate("() => self.crossOriginIsolated") is False
+        flat = start(page)
+        first_grid = grid_hash(page)
+        page.check("[data-testid=refine]")
+        poll(page, lambda: page.locator("[data-testid=refine-progress]").is_visible())
+        page.click("[data-testid=refine-cancel]")
+        assert page.locator("[data-testid=refine-progress]").is_hidden()
+        poll(page, lambda: "refineCancelled" in dataset(page))
+        wait_mosaic(page)  # the refine ran to its end in the engine; the first answer came back after it
+        assert page.locator(PERCEIVED).inner_text() == flat
+        assert grid_hash(page) == first_grid and "refineDone" not in dataset(page)
+    finally:
+        ctx.close()
+        httpd.shutdown()
+
+
+def distinct(page, x0, x1):
+    """Distinct colours at the centres of the cells in columns x0..x1-1 of the 48x48 canvas."""
+    return page.evaluate("""([x0, x1]) => {
+      const c = document.querySelector('#mosaic'), n = 48, cell = c.width / n;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const s = new Set();
+      for (let y = 0; y < n; y++) for (let x = x0; x < x1; x++) {
+        const i = 4 * (Math.floor((y + .5) * cell) * c.width + Math.floor((x + .5) * cell));
+        s.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+      }
+      return s.size;
+    }""", [x0, x1])
+
+
+def test_heat_map_toggles_and_the_slider_wipes(page, artifacts):
+    start(page)
+    colours = page.locator("[data-testid=counts] tbody tr").count()
+    plain = grid_hash(page)
+    assert distinct(page, 0, 48) <= colours
+    # the heat map: drawn over the studs from the engine's per-stud perceived error, with a legend
+    assert page.locator("[data-testid=error-legend]").is_hidden()
+    page.check("[data-testid=show-error]")
+    assert page.locator("[data-testid=error-legend]").is_visible()
+    heat = grid_hash(page)
+    assert heat != plain
+    assert distinct(page, 0, 48) > colours  # each stud tinted by its own error
+    m = page.evaluate("() => { const c = document.querySelector('#mosaic'); return c.width; }")
+    assert m > 0
+    page.screenshot(path=str(artifacts / "see-heat.png"), full_page=True)
+    page.uncheck("[data-testid=show-error]")
+    assert grid_hash(page) == plain
+    assert page.locator("[data-testid=error-legend]").is_hidden()
+    # before / after: the cropped photo in the mosaic's place, left of the slider
+    page.check("[data-testid=compare]")
+    wipe = page.locator("[data-testid=compare-wipe]")
+    assert wipe.is_visible()
+    poll(page, lambda: distinct(page, 0, 20) > 3 * colours)  # the photo (once loaded): many colours on the left
+    assert distinct(page, 28, 48) <= colours  # the mosaic on the right
+    wipe.fill("0")
+    wipe.dispatch_event("input")
+    assert grid_hash(page) == plain  # all mosaic
+    wipe.fill("100")
+    wipe.dispatch_event("input")
+    assert distinct(page, 28, 48) > 3 * colours  # all photo
+    page.screenshot(path=str(artifacts / "see-wipe.png"), full_page=True)
+    page.uncheck("[data-testid=compare]")
+    assert grid_hash(page) == plain

@@ -1,0 +1,72 @@
+// Progressive best look within stock (issue 12): with "Best look within stock" on, the page
+// shows the mosaic as it is without refining at once (the engine makes it in a fraction of the
+// time), then the refined one when the engine has it, with a progress bar and a Cancel button.
+// Cancel keeps the first answer; a newer change supersedes both (engine-client.js interrupts
+// the running compute). The engine is asked for the first answer again on cancel, so its last
+// mosaic (what downloads export) is the one on screen; when the page is not cross-origin
+// isolated the refine cannot be stopped midway and that request simply waits for it.
+import * as engine from "./engine-client.js";
+
+const $ = (sel) => document.querySelector(sel);
+let current = 0; // the refine the progress row belongs to
+let cancelCurrent = null;
+
+function showRow(token, fraction) {
+  if (token !== current) return;
+  $("#refine-progress").hidden = false;
+  $("#refine-bar").value = fraction;
+  $("#refine-progress-label").textContent = `Refining the look… ${Math.round(100 * fraction)} %`;
+}
+
+function hideRow(token) {
+  if (token !== current) return;
+  $("#refine-progress").hidden = true;
+  cancelCurrent = null;
+}
+
+$("#refine-cancel").onclick = () => cancelCurrent?.();
+
+/** Times of the last progressive compute, ms from its start, on <body>: data-refine-first (first
+ * answer shown), data-refine-done (refined answer) or data-refine-cancelled (read by tests and
+ * scripts/bench_refine_web.py). */
+function mark(name, value) {
+  document.body.dataset[name] = String(value);
+}
+
+/**
+ * The mosaic for ``settings``; with ``settings.refine``, ``showFirst(result)`` gets the answer
+ * without refining first (it returns false when the page has moved on). Resolves the final
+ * result (the refined one, or the first again when cancelled), or null when superseded.
+ */
+export async function computeProgressive(settings, showFirst) {
+  const token = ++current; // any newer compute: an older refine's row goes at once, for good
+  $("#refine-progress").hidden = true;
+  cancelCurrent = null;
+  if (!settings.refine || settings.poster) return engine.compute(settings); // poster mode is never refined
+  const t0 = performance.now();
+  const flat = { ...settings, refine: false };
+  for (const k of ["refineFirst", "refineDone", "refineCancelled"]) delete document.body.dataset[k];
+  const first = await engine.compute(flat);
+  if (first === null || token !== current || !showFirst(first)) return null;
+  mark("refineFirst", Math.round(performance.now() - t0));
+  showRow(token, 0);
+  return new Promise((resolve, reject) => {
+    let cancelled = false;
+    cancelCurrent = () => {
+      cancelled = true;
+      mark("refineCancelled", Math.round(performance.now() - t0));
+      hideRow(token);
+      engine.compute(flat).then(resolve, reject); // stops the refine; the engine's last mosaic is the first again
+    };
+    engine.compute(settings, (m) => { if (!cancelled) showRow(token, m.fraction); }).then((r) => {
+      if (cancelled) return;
+      hideRow(token);
+      if (r !== null) mark("refineDone", Math.round(performance.now() - t0));
+      resolve(r);
+    }, (e) => {
+      if (cancelled) return;
+      hideRow(token);
+      reject(e);
+    });
+  });
+}
