@@ -2,17 +2,29 @@
 
 Choosing the parts is an exact cover of the studs by rectangles from an allowed list: set
 partitioning, NP-hard in general (Garey & Johnson, SP2). :func:`pack` solves it in pure
-Python in three steps:
+Python in four steps:
 
 1. *Split.* Parts never cross a section boundary and never join studs that do not touch,
    so every section's 4-connected components are independent problems.
-2. *Exact.* Starting from the best of four greedy scans, a depth-first branch and bound
+2. *Exact.* Starting from the best of eight greedy scans, a depth-first branch and bound
    over the "first uncovered stud" (the covered-stud bitmask is the state; a per-stud
    lower bound and states already reached cheaper prune it) finds the optimum of most
-   components within a small budget of states.
-3. *Large neighbourhood search* (Shaw 1998) on the components where (2) ran out of
-   budget: repeatedly free the parts meeting a small window and re-solve those studs
-   with (2), keeping any improvement.
+   small components within a small budget of states.
+3. *Big components* (where (2) ran out of budget and the parts are big on average,
+   typically a relief layer filling most of a section, or a flat colour area): the pilot
+   method (Duin & Voss 1999) builds a cover stud by stud, each time taking the part whose
+   largest-first completion is cheapest; then the best
+   guillotine partition (Gilmore & Gomory 1966: dynamic programming over sub-rectangles,
+   with bounds, shared sub-results, whole rectangles from a table by size, and cuts on
+   even lines or where the studs change) replaces it when cheaper; out of budget, the
+   cheapest cover put together from the sub-rectangles solved so far. On real relief
+   layers the guillotine optimum is the exact optimum or one part above it.
+4. *Large neighbourhood search* (Shaw 1998) from the best found, unless (3) finished:
+   repeatedly free the parts meeting a small window and re-solve those studs with (2),
+   keeping any improvement.
+
+Every budget counts work (states, expansions), never time: the same studs always give the
+same parts, on any machine and on both array paths.
 
 :func:`greedy` is the largest-first baseline most mosaic tools use; ``pack`` starts from
 it and never returns more parts (or more cost). ``scripts/bench_packing.py`` compares
@@ -23,10 +35,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-#: Search effort (tuned with scripts/bench_packing.py: within 1 % of the optimum, 128x128
-#: flat in about 3 s of CPython): states per component, windows of the neighbourhood
+#: Search effort (tuned with scripts/bench_packing.py and scripts/bench_relief.py): states
+#: of the branch and bound per component; (studs per part, sub-rectangles): a component
+#: whose best cover so far has at least that many studs per part on average gets the pilot
+#: method and the guillotine search with that many expansions (the first that applies; 0:
+#: the pilot only; a search out of budget still gives the best cover it put together;
+#: ragged areas such as dithering get neither: they rarely beat the greedy scans there,
+#: and the more parts a component needs the costlier the search); the side
+#: (studs) up to which the guillotine search tries every cut; windows of the neighbourhood
 #: search (w, h in studs), most studs freed per window, states per window, passes.
 COMPONENT_NODES = 2000
+GUILLOTINE_NODES = ((10, 3000), (7, 2000), (5, 500))
+SMALL_SIDE = 6
 WINDOWS = ((8, 4), (4, 8))
 WINDOW_STUDS = 80
 WINDOW_NODES = 3000
@@ -154,7 +174,9 @@ def total_cost(rects, cost=None) -> float:
 
 def _pack_component(comp, shapes, costs, section):
     """Best of the greedy scans, then branch and bound on the whole component (optimal
-    when it finishes), else the neighbourhood search from the best found."""
+    when it finishes), else the best of those, the pilot method and the guillotine
+    optimum, improved by the neighbourhood search unless the guillotine search finished
+    (on the benchmarks the windows then improved 1 of 223 such components)."""
     if len(comp) == 1:
         x, y = comp[0]
         if (1, 1) not in costs:
@@ -167,13 +189,12 @@ def _pack_component(comp, shapes, costs, section):
     narrow_first = sorted(fits, key=lambda wh: (-wh[0] * wh[1], wh[0], wh[1]))
     best = None
     for order, rows, mirror in GREEDY_SCANS:
-        if True:
-            try:
-                cand = _greedy_oriented(comp, fits if order else narrow_first, section, rows, mirror)
-            except ValueError:
-                continue
-            if best is None or _cost(cand, costs) < _cost(best, costs):
-                best = cand
+        try:
+            cand = _scan(comp, fits if order else narrow_first, rows, mirror)
+        except ValueError:
+            continue
+        if best is None or _cost(cand, costs) < _cost(best, costs):
+            best = cand
     if best is None:
         x, y = min(comp, key=lambda c: (c[1], c[0]))
         raise _uncoverable(x, y)
@@ -184,6 +205,18 @@ def _pack_component(comp, shapes, costs, section):
         best = found
     if proven:
         return best
+    studs_per_part = len(comp) * min(costs[s] for s in fits) / _cost(best, costs)
+    budget = next((n for k, n in GUILLOTINE_NODES if studs_per_part >= k), None)
+    if budget is not None:
+        cand = _pilot(comp, fits, costs)
+        if cand is not None and _cost(cand, costs) < _cost(best, costs):
+            best = cand
+    if budget:
+        cand, done = _guillotine(comp, fits, costs, _cost(best, costs), budget)
+        if cand is not None:
+            best = cand
+        if done:  # the best guillotine partition: the small windows rarely improve on it
+            return best
     return _improve(best, fits, costs)
 
 
@@ -198,19 +231,72 @@ def _cost(rects, costs):
     return sum(costs[(r.w, r.h)] for r in rects)
 
 
-def _greedy_oriented(comp, shapes, section, rows, mirror=False):
-    """Largest-first by rows, or by columns (the same on the transposed component),
-    from the left or (``mirror``) from the right; mirrored about a section boundary so
-    sections stay sections."""
-    if mirror:
-        top = max(x for x, _ in comp) + 1
-        k = -(-top // section) * section if section else top
-        out = _greedy_oriented([(k - 1 - x, y) for x, y in comp], shapes, section, rows)
-        return [Rect(k - r.x - r.w, r.y, r.w, r.h) for r in out]
-    if rows:
-        return _greedy(comp, shapes, section)
-    t = _greedy([(y, x) for x, y in comp], [(h, w) for w, h in shapes], section)
-    return [Rect(r.y, r.x, r.h, r.w) for r in t]
+def _runs(v, n, step):
+    """The AND of ``v >> (k * step)`` for k < n (bits starting a run of n, ``step``
+    apart), by doubling: about 2 log2(n) big-integer operations."""
+    have = 1
+    while have < n:
+        t = have if have <= n - have else n - have
+        v &= v >> (t * step)
+        have += t
+    return v
+
+
+def _spread(v, n, step):
+    """The OR of ``v << (k * step)`` for k < n (each bit grown into a run of n), by doubling."""
+    have = 1
+    while have < n:
+        t = have if have <= n - have else n - have
+        v |= v << (t * step)
+        have += t
+    return v
+
+
+def _scan(comp, shapes, rows, mirror=False):
+    """Largest-first (``shapes`` in order) on one component, by rows, or by columns (the
+    same on the transposed component), from the left or (``mirror``) from the right: the
+    first uncovered stud is the top-left of its part. On bitmasks (rows of the box one
+    bit apart beyond its width, so shifts never carry a part into the next row; each
+    shape's valid top-left corners found by doubling shifts): 3x faster than sets."""
+    xs = [x for x, _ in comp]
+    ys = [y for _, y in comp]
+    x0, y0, x1 = min(xs), min(ys), max(xs)
+    # mirrored (from the right) first, then transposed (by columns)
+    pts = [(x1 - x if mirror else x - x0, y - y0) for x, y in comp]
+    if not rows:
+        pts = [(y, x) for x, y in pts]
+    shp = shapes if rows else [(h, w) for w, h in shapes]
+    w = max(p[0] for p in pts) + 1
+    S = w + 1
+    full = 0
+    for x, y in pts:
+        full |= 1 << (y * S + x)
+    h = (full.bit_length() - 1) // S + 1
+    cand = []
+    for sw, sh in shp:
+        if sw > w or sh > h:
+            continue
+        v = _runs(_runs(full, sw, 1), sh, S)
+        if v:
+            cand.append((v, _spread((1 << sw) - 1, sh, S), sw, sh))
+    out = []
+    rem = full
+    while rem:
+        i = (rem & -rem).bit_length() - 1
+        for v, pat, sw, sh in cand:
+            if v >> i & 1:
+                m = pat << i
+                if rem & m == m:
+                    rem ^= m
+                    x, y = i % S, i // S
+                    rx, ry, rw = (x, y, sw) if rows else (y, x, sh)
+                    out.append(Rect(x1 - rx - rw + 1 if mirror else rx + x0, ry + y0, rw, sh if rows else sw))
+                    break
+        else:
+            x, y = i % S, i // S
+            rx, ry = (x, y) if rows else (y, x)
+            raise _uncoverable(x1 - rx if mirror else rx + x0, ry + y0)
+    return out
 
 
 def _branch_and_bound(cells, shapes, costs, ub, budget):
@@ -247,20 +333,11 @@ def _branch_and_bound(cells, shapes, costs, ub, budget):
     for sw, sh, c in shp:
         if sw > w or sh > h:
             continue
-        offsets = [j * w + i for j in range(sh) for i in range(sw)]
-        cols = 0
-        for y in range(h - sh + 1):
-            cols |= ((1 << (w - sw + 1)) - 1) << (y * w)
-        valid = full & cols
-        for o in offsets[1:]:
-            valid &= full >> o
+        cols = _spread((1 << (w - sw + 1)) - 1, h - sh + 1, w)
+        valid = _runs(_runs(full, sw, 1), sh, w) & cols
         if valid:
-            pat = 0
-            for o in offsets:
-                pat |= 1 << o
-            cover = 0
-            for o in offsets:
-                cover |= valid << o
+            pat = _spread(_spread(1, sw, 1), sh, w)
+            cover = _spread(_spread(valid, sw, 1), sh, w)
             shapes_ok.append((c / (sw * sh), valid, pat, c, sw, sh, cover))
     # the per-stud bound: studs grouped by the best cost per stud of a part covering them
     left, groups = full, []
@@ -376,3 +453,374 @@ def _improve(rects, shapes, costs):
         if not improved:
             break
     return sorted(parts.values(), key=lambda r: (r.y, r.x))
+
+
+def _board(cells, shapes, costs):
+    """The component as bitmasks: (w, flip, x0, y0, full, shp) with shp a list of
+    (cost, valid corners, pattern, sw, sh), scanning along the shorter side."""
+    xs = [x for x, _ in cells]
+    ys = [y for _, y in cells]
+    x0, y0 = min(xs), min(ys)
+    w, h = max(xs) - x0 + 1, max(ys) - y0 + 1
+    flip = w > h
+    if flip:
+        pts = [(y - y0, x - x0) for x, y in cells]
+        w, h = h, w
+        shp = [(b, a, costs[(a, b)]) for a, b in shapes]
+    else:
+        pts = [(x - x0, y - y0) for x, y in cells]
+        shp = [(a, b, costs[(a, b)]) for a, b in shapes]
+    full = 0
+    for x, y in pts:
+        full |= 1 << (y * w + x)
+    out = []
+    for sw, sh, c in shp:
+        if sw > w or sh > h:
+            continue
+        valid = _runs(_runs(full, sw, 1), sh, w) & _spread((1 << (w - sw + 1)) - 1, h - sh + 1, w)
+        if valid:
+            out.append((c, valid, _spread(_spread(1, sw, 1), sh, w), sw, sh))
+    return w, flip, x0, y0, full, out
+
+
+def _rollout(mask, goal, shp):
+    """Cost of the cheapest-per-stud-first completion from ``mask`` (``shp`` in that
+    order), or infinity where it gets stuck (no 1x1 allowed)."""
+    g = 0
+    while mask != goal:
+        i = (~mask & (mask + 1)).bit_length() - 1
+        for c, valid, pat, _, _ in shp:
+            if valid >> i & 1 and not mask & (pat << i):
+                mask |= pat << i
+                g += c
+                break
+        else:
+            return math.inf
+    return g
+
+
+def _pilot(cells, shapes, costs):
+    """The pilot method (Duin & Voss 1999): at the first uncovered stud, put the part
+    whose greedy completion (:func:`_rollout`) is cheapest, and again until all are
+    covered; None if it gets stuck."""
+    w, flip, x0, y0, full, shp = _board(cells, shapes, costs)
+    shp.sort(key=lambda t: (t[0] / (t[3] * t[4]), -t[3] * t[4]))
+    goal = (1 << full.bit_length()) - 1
+    mask = goal & ~full
+    out = []
+    while mask != goal:
+        i = (~mask & (mask + 1)).bit_length() - 1
+        best = None
+        for c, valid, pat, sw, sh in shp:
+            if valid >> i & 1 and not mask & (pat << i):
+                m = mask | (pat << i)
+                v = c + _rollout(m, goal, shp)
+                if best is None or v < best[0]:
+                    best = (v, m, sw, sh)
+        if best is None or best[0] == math.inf:
+            return None
+        _, mask, sw, sh = best
+        x, y = i % w, i // w
+        out.append(Rect(y + x0, x + y0, sh, sw) if flip else Rect(x + x0, y + y0, sw, sh))
+    return out
+
+
+_FULL: dict = {}  # (shapes, costs) -> {(w, h): (cost, cut)}: a pure function's values
+
+
+def _full_table(shapes, costs):
+    """The table :func:`_full_rect` fills for these shapes and costs (kept across calls:
+    its entries depend on nothing else, so results stay the same)."""
+    key = tuple((s, costs[s]) for s in shapes)
+    t = _FULL.get(key)
+    if t is None:
+        if len(_FULL) >= 64:
+            _FULL.pop(next(iter(_FULL)))
+        t = _FULL[key] = {"costs": {s: costs[s] for s in shapes}}
+    return t
+
+
+def _full_rect(w, h, table):
+    """The cheapest guillotine partition of a whole w x h rectangle (every cut; infinity
+    when none): the recursion of Gilmore & Gomory (1966) over rectangle sizes, filled in
+    ``table`` bottom-up (no deep recursion) as (cost, cut) with cut () for one part, else
+    (0, p) or (1, p)."""
+    hit = table.get((w, h))
+    if hit is not None:
+        return hit[0]
+    one = table["costs"]
+    for j in range(1, h + 1):
+        for i in range(1, w + 1):
+            if (i, j) in table:
+                continue
+            best, how = one.get((i, j), math.inf), ()
+            for p in range(1, i // 2 + 1):
+                v = table[(p, j)][0] + table[(i - p, j)][0]
+                if v < best:
+                    best, how = v, (0, p)
+            for p in range(1, j // 2 + 1):
+                v = table[(i, p)][0] + table[(i, j - p)][0]
+                if v < best:
+                    best, how = v, (1, p)
+            table[(i, j)] = (best, how)
+    return table[(w, h)][0]
+
+
+def _build_full(w, h, x, y, table, out):
+    """The parts of :func:`_full_rect`'s partition of the w x h rectangle at (x, y)."""
+    todo = [(w, h, x, y)]
+    while todo:
+        w, h, x, y = todo.pop()
+        how = table[(w, h)][1]
+        if not how:
+            out.append(Rect(x, y, w, h))
+        elif how[0] == 0:
+            todo += [(w - how[1], h, x + how[1], y), (how[1], h, x, y)]
+        else:
+            todo += [(w, h - how[1], x, y + how[1]), (w, how[1], x, y)]
+    return out
+
+
+def _guillotine(cells, shapes, costs, limit, budget):
+    """The cheapest guillotine partition of ``cells`` (every part obtained by cutting a
+    rectangle straight through, recursively) if it costs less than ``limit``, else None;
+    and whether the search finished within ``budget`` expansions.
+
+    Dynamic programming over sub-rectangles (the recursion of Gilmore & Gomory 1966 for
+    two-dimensional cutting), each shrunk to the box of its studs and shared by every box
+    with the same studs (translations), searched depth-first with bounds: the per-stud
+    bound (2D prefix sums) and the corner bound (a stud with no neighbour to its left and
+    above is the top-left stud of its own part, so a box needs at least as many parts as
+    it has such studs, likewise for the other corners); a cut is skipped when the bounds
+    of its halves reach the best so far, and a box searched in vain keeps its limit as a
+    better bound."""
+    xs = [x for x, _ in cells]
+    ys = [y for _, y in cells]
+    x0, y0 = min(xs), min(ys)
+    w, h = max(xs) - x0 + 1, max(ys) - y0 + 1
+    # the component as one integer, row after row, S bits a row (one empty column at the
+    # right, so shifting by one never carries a stud into the next row, nor a part)
+    S = w + 1
+    grid = 0
+    for x, y in cells:
+        grid |= 1 << ((y - y0) * S + x - x0)
+    # per-stud bound: each stud costs at least the cheapest cost per stud of a part that
+    # can cover it (studs grouped by that ratio, found with whole-grid bit operations)
+    groups, left = [], grid
+    for r, sw, sh in sorted((costs[s] / (s[0] * s[1]), s[0], s[1]) for s in shapes):
+        valid = _runs(_runs(grid, sw, 1), sh, S)
+        cover = _spread(_spread(valid, sw, 1), sh, S)
+        if cover & left:
+            groups.append((cover & left, r))
+            left &= ~cover
+    W = w + 1
+    pre = [0.0] * (W * (h + 1))
+    for y in range(h):
+        run = 0.0
+        for x in range(w):
+            i = y * S + x
+            for g, r in groups:
+                if g >> i & 1:
+                    run += r
+                    break
+            pre[(y + 1) * W + x + 1] = pre[y * W + x + 1] + run
+    integer = all(float(c).is_integer() for c in costs.values())
+    cheapest = min(costs[s] for s in shapes)
+    ceil = math.ceil
+    table = _full_table(shapes, costs)
+
+    K = max(w, h) + 1  # box keys as one integer: ((a * K + b) * K + c) * K + d
+    # bw x bh studs all present, as an integer with rows S bits apart: ones[bh][bw]
+    ones = [[0] * (w + 1)]
+    for bh in range(1, h + 1):
+        ones.append([o | (((1 << bw) - 1) << ((bh - 1) * S)) for bw, o in enumerate(ones[-1])])
+
+    fold = [1 << k for k in range(max(1, h - 1).bit_length())]  # OR of all rows by doubling
+    low_row = (1 << S) - 1
+    nodes = {}   # (w, h, studs relative to the box's corner) -> node
+    boxes = {}   # any box -> (node, x, y of its shrunk box) or None when empty
+
+    # a node: [lower bound, exact value or None, how (() for one part, else the two halves
+    # and their offsets), (w, h), cuts or None, its first box (a, b, c, d), full, studs]
+    def node(a, b, c, d):
+        key = ((a * K + b) * K + c) * K + d
+        hit = boxes.get(key, 0)
+        if hit != 0:
+            return hit
+        x = (grid >> (b * S + a)) & ones[d - b][c - a]
+        if not x:
+            boxes[key] = None
+            return None
+        top = ((x & -x).bit_length() - 1) // S
+        bottom = (x.bit_length() - 1) // S + 1
+        r = x
+        for k in fold:
+            r |= r >> (k * S)
+        r &= low_row
+        left, right = (r & -r).bit_length() - 1, r.bit_length()
+        bw, bh = right - left, bottom - top
+        x >>= top * S + left
+        content = (bw, bh, x)
+        n = nodes.get(content)
+        a, b = a + left, b + top
+        if n is None:
+            c, d = a + bw, b + bh
+            v = pre[d * W + c] - pre[b * W + c] - pre[d * W + a] + pre[b * W + a]
+            v = ceil(v - 1e-9) if integer else v - 1e-9
+            up, down, lft, rgt = ~(x << S), ~(x >> S), ~(x << 1), ~(x >> 1)
+            corner = max((x & up & lft).bit_count(), (x & up & rgt).bit_count(),
+                         (x & down & lft).bit_count(), (x & down & rgt).bit_count()) * cheapest
+            full = x == ones[bh][bw]
+            n = nodes[content] = [v if v > corner else corner, None, None, (bw, bh), None, (a, b, c, d), full, x]
+            if full:  # a whole rectangle: its guillotine optimum (every cut) from the table
+                n[1], n[2] = _full_rect(bw, bh, table), 1
+        out = boxes[key] = (n, a, b)
+        return out
+
+    expanded = [0]
+
+    def f(n, limit):
+        """The node's exact cost if below ``limit``, else a lower bound >= limit."""
+        if n[1] is not None:
+            return n[1]
+        if n[0] >= limit:
+            return n[0]
+        expanded[0] += 1
+        if expanded[0] > budget:
+            raise _OverBudget
+        cuts = n[4]
+        if cuts is None:
+            # every cut with the per-stud bounds of its halves (prefix sums, no shrinking),
+            # most promising first: the halves' nodes are made only when a cut is tried
+            a, b, c, d = n[5]
+            cuts = []
+            # across a side longer than SMALL_SIDE, cuts on even lines (most sizes are even)
+            # and on odd lines only where the studs change (a column where some row starts
+            # or ends, a row unlike the one above): a heuristic that keeps the optimum of
+            # real relief layers at half the work; shorter sides get every cut
+            xc = n[7]
+            r = xc ^ (xc << 1)
+            for k in fold:
+                r |= r >> (k * S)
+            edges = (r & low_row) | (-1 if c - a <= SMALL_SIDE else 0)
+            steps = (xc ^ (xc << S)) | (-1 if d - b <= SMALL_SIDE else 0)
+            row = (1 << (c - a)) - 1
+            # the per-stud bounds of both halves from the box's column and row sums
+            bW, dW = b * W, d * W
+            col = [pre[dW + p] - pre[bW + p] for p in range(a, c + 1)]
+            c0, c1 = col[0], col[-1]
+            for p in range(a + 1, c):
+                if (p + x0) % 2 == 0 or edges >> (p - a) & 1:
+                    v = col[p - a]
+                    cuts.append([ceil(v - c0 - 1e-9) + ceil(c1 - v - 1e-9) if integer else c1 - c0 - 2e-9,
+                                 0, p, None])
+            rw = [pre[q * W + c] - pre[q * W + a] for q in range(b, d + 1)]
+            r0, r1 = rw[0], rw[-1]
+            for p in range(b + 1, d):
+                if (p + y0) % 2 == 0 or steps >> ((p - b) * S) & row:
+                    v = rw[p - b]
+                    cuts.append([ceil(v - r0 - 1e-9) + ceil(r1 - v - 1e-9) if integer else r1 - r0 - 2e-9,
+                                 1, p, None])
+            cuts.sort()
+            n[4] = cuts
+        best, how = limit, None
+        one = costs.get(n[3]) if n[6] else None
+        if one is not None and one < best:
+            best, how = one, ()
+        a, b, c, d = n[5]
+        low = math.inf  # fail-soft: the least any cut could cost, when none beats the limit
+        for cut in cuts:
+            cb = cut[0]
+            if cb >= best:
+                if cb < low:
+                    low = cb
+                break
+            halves = cut[3]
+            if halves is None:
+                p = cut[2]
+                if cut[1]:
+                    ha, hb = node(a, b, c, p), node(a, p, c, d)
+                else:
+                    ha, hb = node(a, b, p, d), node(p, b, c, d)
+                halves = cut[3] = () if ha is None or hb is None else \
+                    (ha[0], ha[1] - a, ha[2] - b, hb[0], hb[1] - a, hb[2] - b)
+            if not halves:
+                continue
+            pa, pb = halves[0], halves[3]
+            la = pa[1] if pa[1] is not None else pa[0]
+            lb = pb[1] if pb[1] is not None else pb[0]
+            if la + lb >= best:
+                if la + lb < low:
+                    low = la + lb
+                continue
+            va = f(pa, best - lb)
+            if va + lb >= best:
+                if va + lb < low:
+                    low = va + lb
+                continue
+            vb = f(pb, best - va)
+            if va + vb < best:
+                best, how = va + vb, halves
+            elif va + vb < low:
+                low = va + vb
+        if how is None:
+            if one is not None and one < low:
+                low = one
+            n[0] = low if low > limit else limit
+            return n[0]
+        n[1], n[2] = best, how
+        return best
+
+    def build(n, ox, oy, out):
+        if n[2] == 1:
+            _build_full(n[3][0], n[3][1], ox + x0, oy + y0, table, out)
+        elif n[2] == ():
+            out.append(Rect(ox + x0, oy + y0, n[3][0], n[3][1]))
+        else:
+            pa, ax, ay, pb, bx, by = n[2]
+            build(pa, ox + ax, oy + ay, out)
+            build(pb, ox + bx, oy + by, out)
+        return out
+
+    def known(n, memo):
+        """The cheapest cover of a node made of solved nodes (its exact cost when solved,
+        else the best over its tried cuts; infinity when none), kept in n[8]."""
+        v = memo.get(id(n))
+        if v is None:
+            if n[1] is not None:
+                v, pick = n[1], None
+            else:
+                v, pick = math.inf, None
+                for cut in n[4] or ():
+                    if cut[0] >= v:  # sorted by bound: no later cut is cheaper
+                        break
+                    halves = cut[3]
+                    if halves:
+                        k = known(halves[0], memo)
+                        if k < v:
+                            k += known(halves[3], memo)
+                            if k < v:
+                                v, pick = k, halves
+            n[8:] = [pick]
+            memo[id(n)] = v
+        return v
+
+    def assemble(n, ox, oy, out):
+        if n[1] is not None:
+            return build(n, ox, oy, out)
+        pa, ax, ay, pb, bx, by = n[8]
+        assemble(pa, ox + ax, oy + ay, out)
+        return assemble(pb, ox + bx, oy + by, out)
+
+    top, tx, ty = node(0, 0, w, h)
+    try:
+        v = f(top, limit)
+    except _OverBudget:
+        # the cheapest cover put together from the boxes solved so far (an unfinished
+        # search often has found cheaper covers of the whole than the limit)
+        if known(top, {}) >= limit:
+            return None, False
+        return assemble(top, tx, ty, []), False
+    if v >= limit:
+        return None, True
+    return build(top, tx, ty, []), True
