@@ -200,8 +200,9 @@ def inventory(op: str, args_json: str = "{}", data=None):
             rows = export.wanted_parts(m, args.get("only_missing")) + export.plate_rows(m)
         except export.ExportError:  # nothing is missing
             rows = export.plate_rows(m)
-        return _ok(rows=[{"id": c.bricklink_id, "name": c.name, "hex": c.hex, "part": p, "quantity": n}
-                         for c, p, n in rows])
+        labels = pieces.known_parts()
+        return _ok(rows=[{"id": c.bricklink_id, "name": c.name, "hex": c.hex, "part": p,
+                          "part_name": labels.get(p, p), "quantity": n} for c, p, n in rows])
     raise ValueError(f"There is no inventory operation called “{op}”.")
 
 

@@ -292,8 +292,11 @@ def test_a_fill_beyond_the_stock_says_so_and_loses_nothing(page, tmp_path):
     good = counts(page)
     page.click("[data-testid=tool-fill]")
     choose_color(page, scarce["name"])
+    top = page.locator("[data-testid=mosaic]").bounding_box()["y"]
     assert not edit(page, lambda: click_stud(page, fx, fy))
     expect(page.locator(ERROR)).to_contain_text(f"You painted {len(studs)} ")
+    # the message comes under the mosaic: the studs being edited stay where they were
+    assert page.locator("[data-testid=mosaic]").bounding_box()["y"] == pytest.approx(top, abs=1)
     expect(page.locator(ERROR)).to_contain_text(scarce["name"])
     assert counts(page) == good  # the last good mosaic stays, within stock
     assert len(pins(state(page))) == len(studs)  # the fill is kept: the person decides
@@ -472,3 +475,38 @@ def test_touch_and_pen_paint_and_a_pinch_zooms(browser, site):
         assert not errors, errors
     finally:
         ctx.close()
+
+
+def test_tools_wait_for_a_mosaic_and_fields_keep_their_own_undo(page):
+    for name in ("pencil", "fill", "eyedropper", "eraser"):
+        expect(page.locator(f"[data-testid=tool-{name}]")).to_be_disabled()  # nothing to edit yet
+    page.keyboard.press("p")
+    expect(page.locator("#paint-mode")).not_to_be_checked()
+    start(page)
+    expect(page.locator("[data-testid=tool-pencil]")).to_be_enabled()
+    assert edit(page, lambda: page.click("[data-size='32']"))
+    # Ctrl+Z while typing in a field undoes the typing, not the last change of the mosaic
+    page.fill("[data-testid=color-search]", "Dark Re")
+    page.focus("[data-testid=color-search]")
+    page.keyboard.press("Control+z")
+    page.wait_for_timeout(300)
+    assert state(page)["settings"]["size"] == [32, 32]
+    page.locator("[data-testid=mosaic]").focus()
+    assert edit(page, lambda: page.keyboard.press("Control+z"))
+    assert state(page)["settings"]["size"] == [48, 48]
+    assert edit(page, lambda: page.keyboard.press("Control+y"))  # redo, also as Ctrl+Y
+    assert state(page)["settings"]["size"] == [32, 32]
+
+
+def test_the_palette_says_when_a_colour_is_used_up_but_can_still_be_painted(page):
+    s = start(page)
+    page.click("[data-testid=tool-pencil]")
+    assert any(s["stock"][c["hex"]] == sum(row.count(c["hex"]) for row in s["grid"]) for c in s["palette"])
+    for c in s["palette"]:
+        entry = page.locator(f"#brushes [role=radio][data-name='{c['name']}']")
+        used = sum(row.count(c["hex"]) for row in s["grid"])
+        left = s["stock"][c["hex"]] - used
+        if left == 0:  # the optimum often uses a scarce colour up: painting can still move others
+            expect(entry).to_contain_text(f"0 left, {s['stock'][c['hex']]} paintable")
+        else:
+            expect(entry).to_contain_text(f"{left} left")

@@ -215,6 +215,7 @@ def test_buying_list_with_totals_and_prices(page, tmp_path):
     assert missing
     rows = page.locator("[data-testid=buy-table] tbody tr[data-key]")
     expect(rows).to_have_count(len(missing))
+    expect(rows.first.locator(".part")).to_have_text("1x1 round tile (98138)")  # what to ask for, in words
     expect(page.locator("[data-testid=buy-total-pieces]")).to_have_text(f"{sum(missing.values()):,}")
     expect(page.locator("[data-testid=buy-total-cost]")).to_have_text("–")  # no prices yet
 

@@ -75,6 +75,11 @@ def test_phone_layout(browser, site, artifacts):
         assert downloads["y"] < 3 * PHONE["height"]
         # nothing wider than the screen; the colour difference explained next to its value
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        # the inventory table fits the phone: every column, the "Use" switch included, in view
+        wrap = page.locator("[data-testid=inventory-table]").locator("xpath=..")
+        assert page.evaluate("(e) => e.scrollWidth <= e.clientWidth", wrap.element_handle())
+        use = box(page, "[data-testid=inventory-table] tbody tr:first-child .use")
+        assert 0 <= use["x"] and use["x"] + use["width"] <= PHONE["width"]
         expect(page.locator("[data-testid=de-explain]")).to_contain_text("below 1 nobody sees it")
         assert box(page, "[data-testid=de-explain]")["y"] - box(page, "[data-testid=mean-delta-e]")["y"] < 80
         page.screenshot(path=str(artifacts / "layout-phone.png"))

@@ -100,14 +100,17 @@ function row(c, inSets, loose, isOff, used, miss) {
   tr.dataset.testid = `inventory-row-${c.id}`;
   tr.classList.toggle("off", isOff);
   tr.classList.toggle("short", miss > 0);
-  tr.innerHTML = `<td><span class="swatch"></span><span class="name"></span></td><td class="num bl"></td>
+  // "Use" first, so switching a colour off stays in reach on a narrow phone
+  tr.innerHTML = `<td><input type="checkbox" class="use"></td><td><span class="swatch"></span><span class="name"></span></td>
+    <td class="num bl"></td>
     <td class="num"><input type="number" min="0" step="1" class="owned"><p class="field-error" hidden></p></td>
-    <td class="num used"></td><td class="num missing"></td><td><input type="checkbox" class="use"></td>`;
+    <td class="num used"></td><td class="num missing"></td>`;
   tr.querySelector(".swatch").style.background = c.hex;
   tr.querySelector(".name").textContent = c.name;
-  tr.cells[1].textContent = c.id;
-  tr.cells[3].textContent = used;
-  tr.cells[4].textContent = miss || "";
+  tr.cells[1].title = `${c.name}, BrickLink colour ${c.id}`;
+  tr.querySelector(".bl").textContent = c.id;
+  tr.querySelector(".used").textContent = used;
+  tr.querySelector(".missing").textContent = miss || "";
   const input = tr.querySelector(".owned");
   const err = tr.querySelector(".field-error");
   input.value = inSets + loose;
@@ -271,7 +274,7 @@ function buyRow(r, p) {
     <td class="num"><input class="price" inputmode="decimal" size="6"></td><td class="num cost"></td>`;
   tr.querySelector(".swatch").style.background = r.hex;
   tr.cells[0].append(`${r.name} (${r.id})`);
-  tr.cells[1].textContent = r.part;
+  tr.cells[1].textContent = r.part_name && r.part_name !== r.part ? `${r.part_name} (${r.part})` : r.part;
   tr.cells[2].textContent = r.quantity;
   const input = tr.querySelector(".price");
   input.setAttribute("aria-label", `Price of one ${r.name} ${r.part}`);

@@ -85,7 +85,7 @@ const announce = (text) => { $("#tool-status").textContent = text; };
 
 /** Choose a tool (turning editing on); the change event lets js/relief.js end its own tool. */
 export function setTool(name) {
-  if (!TOOLS.includes(name)) return;
+  if (!TOOLS.includes(name) || !state.mosaic) return; // nothing to edit before the first mosaic
   tool = name;
   if (name !== "eyedropper") lastPaint = name;
   if (!editing()) $("#paint-mode").click(); // fires change: renderTools() and draw() follow
@@ -96,7 +96,10 @@ export function renderTools() {
   const on = editing();
   document.body.classList.toggle("painting", on);
   document.body.dataset.tool = on ? tool : "";
-  for (const b of document.querySelectorAll("#tools [data-tool]")) b.setAttribute("aria-pressed", String(on && b.dataset.tool === tool));
+  for (const b of document.querySelectorAll("#tools [data-tool]")) {
+    b.setAttribute("aria-pressed", String(on && b.dataset.tool === tool));
+    b.disabled = !state.mosaic; // enabled with the first mosaic
+  }
   $("#brushes").hidden = !on;
   $("#tool-status").hidden = !on;
   const m = state.mosaic;
@@ -126,9 +129,11 @@ function renderPalette(m) {
     sw.style.background = c.hex;
     const name = Object.assign(document.createElement("span"), { className: "name", textContent: c.name });
     const count = Object.assign(document.createElement("span"), { className: "left" });
-    count.textContent = m.stock ? `${n} left` : (n >= 0 ? `${n} spare` : `buy ${-n}`);
-    b.append(sw, name, count);
     const pinned = painted.get(c.id) || 0, more = (m.stock?.[c.hex] ?? 0) - pinned;
+    // none left unused, yet painting still works while other studs can give way: say so
+    count.textContent = m.stock ? (n > 0 || more <= 0 ? `${n} left` : `${n} left, ${more} paintable`)
+      : (n >= 0 ? `${n} spare` : `buy ${-n}`);
+    b.append(sw, name, count);
     b.title = m.stock
       ? `${c.name} (BrickLink ${c.id}): ${m.stock[c.hex] ?? 0} in your pieces, ${m.counts[c.hex] ?? 0} in the mosaic, ` +
         `${pinned} painted by you. ` + (more >= 0
