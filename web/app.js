@@ -19,7 +19,7 @@ import { buildDownloads, progress as exportProgress, saveBlob } from "./js/downl
 import * as engine from "./js/engine-client.js";
 import { clearError, notice, setNote, setStatus, showError } from "./js/messages.js";
 import { draw, markStale, renderCounts, renderStats } from "./js/mosaic-view.js";
-import { paintFixes, renderTools } from "./js/tools.js";
+import { paintFixes, renderTools, repaintPins } from "./js/tools.js";
 import { buildControls, resetFields, setSize, syncControls } from "./js/settings-panel.js";
 import { VIEW_DEFAULTS, commit, engineSettings, redo, replaceSettings, restoreHistory, state, subscribe, undo } from "./js/store.js";
 import { registerServiceWorker } from "./js/sw-register.js";
@@ -248,6 +248,7 @@ async function compute() {
 // A failed compute: the message on the mosaic, with one-click ways out where there are some.
 function computeFailed(e) {
   markStale(true);
+  repaintPins();
   setStatus("error", "The mosaic could not be made");
   const d = e.details || {};
   const actions = d.kind === "inventory" ? paintFixes() : []; // painted more of a colour than there is

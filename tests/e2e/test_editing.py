@@ -40,6 +40,15 @@ def edit(page, action):
     raise AssertionError("no new mosaic and no message")
 
 
+def until(page, check, seconds=30):
+    """Whether ``check()`` comes true within ``seconds`` (the engine answers asynchronously)."""
+    for _ in range(int(seconds * 20)):
+        if check():
+            return True
+        page.wait_for_timeout(50)
+    return False
+
+
 def stud_point(page, x, y):
     """The screen point in the middle of stud (x, y), wherever the zoomed view shows it."""
     m = state(page)
@@ -305,8 +314,11 @@ def test_a_fill_beyond_the_stock_says_so_and_loses_nothing(page, tmp_path):
     page.click("[data-testid=tool-eraser]")
     assert not edit(page, lambda: click_stud(page, fx, fy))
     assert len(pins(state(page))) == len(studs) - 1
+    # the mosaic on screen shows the current painted studs: the erased one has its colour back
+    assert until(page, lambda: state(page)["grid"][fy][fx] == s["grid"][fy][fx])
     assert not edit(page, lambda: page.click("#undo"))
     assert len(pins(state(page))) == len(studs)
+    assert until(page, lambda: state(page)["grid"][fy][fx] == scarce["hex"])  # undo shows it painted again
     # a way out in one click: unpaint that colour
     fix = page.locator(f"[data-testid=fix-unpaint-{scarce['id']}]")
     expect(fix).to_have_text(f"Unpaint the {len(studs)} {scarce['name']} studs")

@@ -160,10 +160,26 @@ export function paintFixes() {
 }
 
 // ---------- applying a tool ----------
-/** Show painted studs at once (the engine's answer follows the commit). */
+/** Show painted studs at once (the engine's answer follows the commit). The engine's own
+ * grid is kept, so a failed compute can show the current pins on it again (repaintPins). */
+let engineMosaic = null, engineGrid = null;
 function showPainted(studs, id) {
-  const hex = colorOf(id)?.hex;
-  if (hex) for (const [x, y] of studs) state.mosaic.grid[y][x] = hex;
+  const m = state.mosaic, hex = colorOf(id)?.hex;
+  if (m !== engineMosaic) { engineMosaic = m; engineGrid = m.grid.map((row) => row.slice()); }
+  if (hex) for (const [x, y] of studs) m.grid[y][x] = hex;
+}
+
+/** After a failed compute (e.g. painted beyond the stock, then undo): the mosaic on screen is
+ * the last good one with the *current* painted studs on it, not with earlier strokes. */
+export function repaintPins() {
+  const m = state.mosaic;
+  if (!m || m !== engineMosaic) return; // nothing painted on it since the engine drew it
+  m.grid = engineGrid.map((row) => row.slice());
+  for (const [x, y, id] of state.settings.pins) {
+    const hex = colorOf(id)?.hex;
+    if (hex && y < m.height && x < m.width) m.grid[y][x] = hex;
+  }
+  draw();
 }
 
 function paint(studs) {
