@@ -92,8 +92,9 @@ def errors(target, seen, labels):
     return perceive.perceived_delta_e(target, mosaic, *SIZE), flat
 
 
-def quality_row(img, sets):
-    """{method: (perceived, flat)} for one photo and set, and the refined mosaic."""
+def flat_run(img, sets):
+    """The flat optimum of one photo and set: ``(pipeline, palette, mosaic, target, seen)``
+    with ``target`` the adjusted studs (linear RGB) and ``seen`` the colours as seen."""
     pal, owned = pipeline.build_palette(sets)
     p = pipeline.Pipeline()
     p.set_image(img)
@@ -102,6 +103,12 @@ def quality_row(img, sets):
     m = p.run()
     target = image.to_list(p._cache["adjust"][1])
     seen = [pipeline.seen_color(c.hex, p.options.compensate, p.options.baseplate) for c in pal.colors]
+    return p, pal, m, target, seen
+
+
+def quality_row(img, sets):
+    """{method: (perceived, flat)} for one photo and set, and the refined mosaic."""
+    p, pal, m, target, seen = flat_run(img, sets)
     metric = color.get_metric("ciede2000")
     costs = match.cost_matrix(match.to_space(target, metric), [metric.to_space_1(s) for s in seen], metric)
     out = {"2-phase": errors(target, seen, two_phase(costs, pal.stock)),
@@ -132,14 +139,7 @@ def stock_bound(img, sets):
     """Perceived error of the best look with the same colours in unlimited numbers (refined
     from the flat optimum, stock lifted): how much of what is left the stock accounts for."""
     from legoremix import refine
-    pal, owned = pipeline.build_palette(sets)
-    p = pipeline.Pipeline()
-    p.set_image(img)
-    p.set_options(size=SIZE)
-    p.set_palette(pal, owned)
-    m = p.run()
-    target = image.to_list(p._cache["adjust"][1])
-    seen = [pipeline.seen_color(c.hex, p.options.compensate, p.options.baseplate) for c in pal.colors]
+    _, _, m, target, seen = flat_run(img, sets)
     return refine.refine_labels(target, seen, [j for row in m.grid for j in row], *SIZE, [None] * len(seen)).error
 
 

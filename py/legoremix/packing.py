@@ -299,6 +299,29 @@ def _scan(comp, shapes, rows, mirror=False):
     return out
 
 
+def _frame(cells, shapes, costs):
+    """The component's bounding box as one bitmask, scanning along the shorter side (fewer
+    partly covered rows at a time): ``(w, h, flip, x0, y0, full, shp)``, with bit ``y * w + x``
+    of ``full`` set for each stud and ``shp`` the shapes as ``(w, h, cost)`` in that frame
+    (``flip``: x and y swapped)."""
+    xs = [x for x, _ in cells]
+    ys = [y for _, y in cells]
+    x0, y0 = min(xs), min(ys)
+    w, h = max(xs) - x0 + 1, max(ys) - y0 + 1
+    flip = w > h
+    if flip:
+        pts = [(y - y0, x - x0) for x, y in cells]
+        w, h = h, w
+        shp = [(b, a, costs[(a, b)]) for a, b in shapes]
+    else:
+        pts = [(x - x0, y - y0) for x, y in cells]
+        shp = [(a, b, costs[(a, b)]) for a, b in shapes]
+    full = 0
+    for x, y in pts:
+        full |= 1 << (y * w + x)
+    return w, h, flip, x0, y0, full, shp
+
+
 def _branch_and_bound(cells, shapes, costs, ub, budget):
     """A cover of ``cells`` (within one section) cheaper than ``ub``, and whether the
     search finished (then nothing cheaper exists than what it returns, or than ``ub``
@@ -311,21 +334,7 @@ def _branch_and_bound(cells, shapes, costs, ub, budget):
     of area A covering studs whose best ratio is at most cost/A), and (b) states already
     reached at no greater cost. Stops after ``budget`` states.
     """
-    xs = [x for x, _ in cells]
-    ys = [y for _, y in cells]
-    x0, y0 = min(xs), min(ys)
-    w, h = max(xs) - x0 + 1, max(ys) - y0 + 1
-    flip = w > h
-    if flip:  # scan along the shorter side: fewer partly covered rows at a time
-        pts = [(y - y0, x - x0) for x, y in cells]
-        w, h = h, w
-        shp = [(b, a, costs[(a, b)]) for a, b in shapes]
-    else:
-        pts = [(x - x0, y - y0) for x, y in cells]
-        shp = [(a, b, costs[(a, b)]) for a, b in shapes]
-    full = 0
-    for x, y in pts:
-        full |= 1 << (y * w + x)
+    w, h, flip, x0, y0, full, shp = _frame(cells, shapes, costs)
     # every valid top-left corner of each shape at once, by bit operations: a corner is
     # valid when the stud at each of the shape's offsets is in ``full`` (and the shape
     # does not wrap past the right edge)
@@ -458,21 +467,7 @@ def _improve(rects, shapes, costs):
 def _board(cells, shapes, costs):
     """The component as bitmasks: (w, flip, x0, y0, full, shp) with shp a list of
     (cost, valid corners, pattern, sw, sh), scanning along the shorter side."""
-    xs = [x for x, _ in cells]
-    ys = [y for _, y in cells]
-    x0, y0 = min(xs), min(ys)
-    w, h = max(xs) - x0 + 1, max(ys) - y0 + 1
-    flip = w > h
-    if flip:
-        pts = [(y - y0, x - x0) for x, y in cells]
-        w, h = h, w
-        shp = [(b, a, costs[(a, b)]) for a, b in shapes]
-    else:
-        pts = [(x - x0, y - y0) for x, y in cells]
-        shp = [(a, b, costs[(a, b)]) for a, b in shapes]
-    full = 0
-    for x, y in pts:
-        full |= 1 << (y * w + x)
+    w, h, flip, x0, y0, full, shp = _frame(cells, shapes, costs)
     out = []
     for sw, sh, c in shp:
         if sw > w or sh > h:
