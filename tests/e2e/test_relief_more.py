@@ -25,10 +25,11 @@ def moto_files(tmp_path_factory):
     return d / "motorcycle.png", depth_models.depth_png(d / "motorcycle-depth.png", dm)
 
 
-def slow_model_bytes(layers=5, channels=64) -> bytes:
-    """A model with MiDaS v2.1 small's signature (1x3x256x256 -> 1x256x256) that takes seconds
-    in WASM: ``layers`` 3x3 convolutions of ``channels`` channels over the whole picture (about
-    5 GFLOP each), so a cancel lands while onnxruntime-web is running it."""
+def slow_model_bytes(layers=40, channels=64) -> bytes:
+    """A model with MiDaS v2.1 small's signature (1x3x256x256 -> 1x256x256) that takes tens of
+    seconds in WASM even on a fast machine: ``layers`` 3x3 convolutions of ``channels`` channels
+    over the whole picture (about 5 GFLOP each), so a cancel lands while onnxruntime-web is
+    running it (5 layers were done within one mosaic change on a CI machine)."""
     import numpy as np
     import onnx
     from onnx import TensorProto, helper, numpy_helper
