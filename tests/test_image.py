@@ -54,6 +54,28 @@ def test_numpy_and_pure_paths_are_identical(sw, sh, w, h, data):
     assert len(a) == w * h
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 60), st.integers(1, 40), st.integers(1, 20), st.integers(1, 20), st.data())
+def test_paths_identical_with_opaque_and_transparent_rows_and_crops(sw, sh, w, h, data):
+    """The pure path packs opaque rows into big integers and goes pixel by pixel elsewhere:
+    any mix of the two, any crop and background give numpy's sums exactly."""
+    opaque = data.draw(st.lists(st.booleans(), min_size=sh, max_size=sh))
+    rgb = data.draw(st.lists(st.integers(0, 255), min_size=sw * sh * 3, max_size=sw * sh * 3))
+    alpha = data.draw(st.lists(st.integers(0, 255), min_size=sw * sh, max_size=sw * sh))
+    buf = bytearray()
+    for i in range(sw * sh):
+        buf += bytes(rgb[3 * i:3 * i + 3]) + bytes([255 if opaque[i // sw] else alpha[i]])
+    img = image.RGBA(sw, sh, bytes(buf))
+    cw, ch = data.draw(st.integers(1, sw)), data.draw(st.integers(1, sh))
+    crop = (data.draw(st.integers(0, sw - cw)), data.draw(st.integers(0, sh - ch)), cw, ch)
+    bg = "#%02x%02x%02x" % tuple(data.draw(st.integers(0, 255)) for _ in range(3))
+    with _array.force("numpy"):
+        a = image.to_list(image.downscale(img, (w, h), crop, bg))
+    with _array.force("pure"):
+        b = image.downscale(img, (w, h), crop, bg)
+    assert a == b
+
+
 def test_paths_identical_on_photos(photos):
     for img in photos.values():
         for size in ((48, 48), (128, 128), (64, 40)):

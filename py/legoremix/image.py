@@ -14,10 +14,12 @@ neighbouring pixels mixes (averaging sRGB codes darkens edges and textures).
 """
 from __future__ import annotations
 
+import array
 import colorsys
 import math
 import numbers
 import os
+import sys
 from dataclasses import dataclass
 
 from . import _array
@@ -190,7 +192,18 @@ _HI = bytes(v >> 8 for v in SRGB8_TO_LINEAR16)
 _LO = bytes(v & 255 for v in SRGB8_TO_LINEAR16)
 
 
+#: Bytes per column in the packed row sums of the pure downscale: a column's sum of linear
+#: values times row weights stays below ``crop height * 65535 < 2**64``.
+_FIELD = 8
+assert array.array("Q").itemsize == _FIELD
+
+
 def _downscale_pure(img, w, h, crop, bg):
+    """The pure path, C-speed where the rows are opaque: each source row's 16-bit linear
+    values are packed into one big integer, a column every ``_FIELD`` bytes (``bytes.translate``
+    and extended-slice assignment), so adding ``weight * row`` into its stud row adds every
+    column at once ("SIMD within a register"); once per stud row the columns are unpacked
+    and summed over each stud's span. Rows with transparency go pixel by pixel."""
     x0, y0, cw, ch = crop
     xs = _spans(cw, w)
     ys = _spans(ch, h)
@@ -204,34 +217,49 @@ def _downscale_pure(img, w, h, crop, bg):
             for d, wgt in parts:
                 runs.append([d, s, s + 1, wgt])
     acc = [[0] * (3 * w) for _ in range(h)]
+    packed = [[0, 0, 0] for _ in range(h)]  # per stud row and channel: weighted column sums, packed
+    buf = bytearray(_FIELD * cw)
     data = img.data
     stride = img.width * 4
     for sy, yparts in enumerate(ys):
         start = (y0 + sy) * stride + x0 * 4
         row = data[start:start + cw * 4]
-        rowsum = [0] * (3 * w)
-        if row[3::4].count(255) == cw:  # opaque row: C-speed sums of the split lookup
+        if row[3::4].count(255) == cw:  # opaque row
             for c in range(3):
                 chan = row[c::4]
-                hi, lo = chan.translate(_HI), chan.translate(_LO)
-                for d, s0, s1, wgt in runs:
-                    rowsum[3 * d + c] += wgt * 255 * (256 * sum(hi[s0:s1]) + sum(lo[s0:s1]))
-        else:
-            for s, parts in enumerate(xs):
-                a = row[4 * s + 3]
-                na = 255 - a
-                v0 = lut[row[4 * s]] * a + bg[0] * na
-                v1 = lut[row[4 * s + 1]] * a + bg[1] * na
-                v2 = lut[row[4 * s + 2]] * a + bg[2] * na
-                for d, wgt in parts:
-                    o = 3 * d
-                    rowsum[o] += wgt * v0
-                    rowsum[o + 1] += wgt * v1
-                    rowsum[o + 2] += wgt * v2
+                buf[0::_FIELD] = chan.translate(_LO)
+                buf[1::_FIELD] = chan.translate(_HI)
+                v = int.from_bytes(buf, "little")
+                for d, wgt in yparts:
+                    packed[d][c] += wgt * v
+            continue
+        rowsum = [0] * (3 * w)
+        for s, parts in enumerate(xs):
+            a = row[4 * s + 3]
+            na = 255 - a
+            v0 = lut[row[4 * s]] * a + bg[0] * na
+            v1 = lut[row[4 * s + 1]] * a + bg[1] * na
+            v2 = lut[row[4 * s + 2]] * a + bg[2] * na
+            for d, wgt in parts:
+                o = 3 * d
+                rowsum[o] += wgt * v0
+                rowsum[o + 1] += wgt * v1
+                rowsum[o + 2] += wgt * v2
         for d, wgt in yparts:
             target = acc[d]
             for i, v in enumerate(rowsum):
                 target[i] += wgt * v
+    big = sys.byteorder == "big"
+    for d in range(h):
+        target = acc[d]
+        for c in range(3):
+            if not packed[d][c]:
+                continue
+            cols = array.array("Q", packed[d][c].to_bytes(_FIELD * cw, "little"))
+            if big:
+                cols.byteswap()
+            for dd, s0, s1, wgt in runs:  # opaque pixels count with alpha 255
+                target[3 * dd + c] += wgt * 255 * sum(cols[s0:s1])
     den = _denominator(cw, ch)
     return [(r[3 * x] / den, r[3 * x + 1] / den, r[3 * x + 2] / den) for r in acc for x in range(w)]
 
