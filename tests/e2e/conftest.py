@@ -55,14 +55,57 @@ def context(browser):
     ctx.close()
 
 
+@pytest.fixture(scope="session")
+def profile(browser):
+    """One browser profile shared by the tests that take ``page``: a returning user's, whose
+    service worker and engine snapshot (Cache Storage) boot the page in about a third of a
+    bare Pyodide boot, so each test does not pay a first visit (first visits, offline use,
+    snapshots and updates have tests of their own with fresh contexts)."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    yield ctx
+    ctx.close()
+
+
+#: Deletes the profile's saved work: every IndexedDB database (the autosave and its undo
+#: history, kept depth maps and models) and local/session storage (prices); Cache Storage
+#: (the service worker's files, the engine snapshot) stays.
+FORGET_SAVED_WORK = """async () => {
+  localStorage.clear();
+  sessionStorage.clear();
+  for (const { name } of await indexedDB.databases()) {
+    await new Promise((done, fail) => {
+      const req = indexedDB.deleteDatabase(name);
+      req.onsuccess = done;
+      req.onerror = () => fail(req.error);
+      req.onblocked = () => fail(new Error(`IndexedDB ${name} is still open in another page`));
+    });
+  }
+  return (await indexedDB.databases()).length;
+}"""
+
+
+def forget_saved_work(ctx, site):
+    """Start the next test as a returning user with nothing saved (no project, no undo)."""
+    pg = ctx.new_page()
+    try:
+        pg.goto(site + "manifest.webmanifest")
+        assert pg.evaluate(FORGET_SAVED_WORK) == 0
+    finally:
+        pg.close()
+
+
 @pytest.fixture
-def page(context, site):
-    pg = context.new_page()
+def page(profile, site):
+    forget_saved_work(profile, site)
+    pg = profile.new_page()
     pg.errors = []
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
     pg.goto(site)
     pg.wait_for_selector("[data-testid=status][data-state=ready]", timeout=60_000)
-    yield pg
+    try:
+        yield pg
+    finally:
+        pg.close()
     assert not pg.errors, pg.errors
 
 
