@@ -23,7 +23,8 @@ import { paintFixes, renderTools, repaintPins } from "./js/tools.js";
 import { buildControls, resetFields, setSize, syncControls } from "./js/settings-panel.js";
 import { VIEW_DEFAULTS, commit, engineSettings, redo, replaceSettings, restoreHistory, state, subscribe, undo } from "./js/store.js";
 import { registerServiceWorker } from "./js/sw-register.js";
-import { depthDropped, initRelief, photoChanged, renderRelief, useDepth } from "./js/relief.js";
+import { depthDropped, initRelief, photoChanged, renderRelief, restoreDepth } from "./js/relief.js";
+import "./js/pin-map.js"; // painted and raised studs follow the picture when the size or crop changes
 import { initPieces, renderPieces } from "./js/pieces.js";
 import { initLook, renderLook } from "./js/rank.js";
 import { initInventory, renderInventory } from "./js/inventory.js";
@@ -100,11 +101,11 @@ async function restore(saved) {
     return;
   }
   restoreHistory(saved, state.defaults); // undo and redo go on where they were
-  replaceSettings({ ...structuredClone(state.defaults), ...checked.settings, cropView: checkedView(saved.settings.cropView) },
-    { record: false });
+  replaceSettings({ ...structuredClone(state.defaults), ...checked.settings, cropView: checkedView(saved.settings.cropView),
+    ...(saved.settings.reliefOff === true ? { reliefOff: true } : {}) }, { record: false }); // page-only: the relief removed
   if (await loadImage(saved.image, { keepSettings: true })) {
     setNote("restored", "Restored your last session.");
-    if (saved.depth) await useDepth(saved.depth, { quiet: true }); // the relief's depth map too
+    if (saved.depth) await restoreDepth(saved.depth); // the relief's depth map too (kept for Undo if removed)
   }
 }
 

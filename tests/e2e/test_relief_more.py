@@ -185,9 +185,10 @@ def test_removing_the_relief_is_an_undo_step(page, moto_files):
     assert mosaic(page)["heights"] is None
 
 
-def test_hand_raised_studs_are_reset_by_a_size_change(page, moto_files):
-    """A stud raised by hand is a position on the mosaic: after a size change it would sit on
-    another part of the photo, so it is dropped (with a note) in the same undo step."""
+def test_hand_raised_studs_follow_a_size_change(page, moto_files):
+    """A stud raised by hand belongs to a place of the photo: after a size change it moves to
+    the stud over the same place (js/pin-map.js; tests/e2e/test_edit_fixes.py checks the
+    mapping), in the same undo step."""
     photo, depth_png = moto_files
     upload(page, photo)
     wait_mosaic(page, "48 × 48")
@@ -201,9 +202,10 @@ def test_hand_raised_studs_are_reset_by_a_size_change(page, moto_files):
     page.click("button[data-size='32']")
     wait_mosaic(page, "32 × 32")
     wait_relief(page)
-    expect(page.locator("#notice")).to_contain_text("you raised or lowered by hand was reset")
     settings = page.evaluate("async () => (await import('./js/store.js')).state.settings")
-    assert settings["relief_pins"] == []
+    assert settings["relief_pins"] == [[0, 0, plain + 1]]  # still the photo's top-left corner
+    assert mosaic(page)["heights"][0][0] == plain + 1
+    expect(page.locator("[data-testid=pins-note]")).to_be_hidden()  # nothing was dropped
     page.click("#undo")  # one step brings back the size and the raised stud
     wait_mosaic(page, "48 × 48")
     wait_relief(page)

@@ -1,6 +1,7 @@
 // Autosave to IndexedDB on every change and when the page is left, so a reload or a crash
 // loses nothing, not even the undo and redo steps (the newest store.SAVED_STEPS of each).
 // What is saved is checked by the engine before it is used again (app.js).
+import { keptDepth } from "./relief.js";
 import { savedHistory, state } from "./store.js";
 
 let timer = null;
@@ -22,7 +23,8 @@ async function saveNow() {
   try {
     dbPromise ??= db();
     const tx = (await dbPromise).transaction("autosave", "readwrite");
-    tx.objectStore("autosave").put({ settings: state.settings, image: state.imageBlob, depth: state.depth || null,
+    tx.objectStore("autosave").put({ settings: state.settings, image: state.imageBlob,
+      depth: keptDepth() || null, // one depth map, also while the relief is removed (its Undo needs it)
       ...savedHistory(), time: Date.now() }, "current"); // the undo steps too: undo works after a reload
     await new Promise((r) => { tx.oncomplete = r; tx.onerror = r; });
     document.body.dataset.autosaved = String(Date.now()); // read by the browser tests

@@ -23,6 +23,13 @@ export function onGesture(fn) { gestureListeners.push(fn); }
 export const panning = () => Boolean(drag || pinch || space);
 
 const painting = () => $("#paint-mode").checked || $("#relief-edit")?.checked;
+/** Nothing to zoom before the first mosaic (the area then holds a sentence, not studs). */
+const hasMosaic = () => Boolean(state.mosaic);
+
+/** The + − and Fit buttons: enabled with the first mosaic (js/tools.js renderTools calls it). */
+export function renderZoom() {
+  for (const id of ["zoom-in", "zoom-out", "zoom-reset"]) { const b = $(`#${id}`); if (b) b.disabled = !hasMosaic(); }
+}
 
 function clampView() {
   view.z = Math.min(MAX, Math.max(MIN, view.z));
@@ -92,7 +99,7 @@ export function revealStud(x, y) {
 // the wheel: zoom around the pointer (a trackpad pinch arrives as a wheel with ctrlKey); at the
 // smallest zoom, scrolling down still scrolls the page
 wrap.addEventListener("wheel", (e) => {
-  if (!canvas.width || (view.z <= MIN && e.deltaY > 0)) return;
+  if (!hasMosaic() || (view.z <= MIN && e.deltaY > 0)) return;
   e.preventDefault();
   const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1;
   zoomAt(Math.exp(-e.deltaY * unit * (e.ctrlKey ? 0.01 : 0.002)), e.clientX, e.clientY);
@@ -102,6 +109,7 @@ wrap.addEventListener("wheel", (e) => {
 const distance = (a, b) => Math.hypot(a.x - b.x, a.y - b.y);
 const middle = (a, b) => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
 wrap.addEventListener("pointerdown", (e) => {
+  if (!hasMosaic()) return; // no pinch or pan of the empty area
   if (e.pointerType === "touch") {
     touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
     if (touches.size === 2) {
@@ -148,7 +156,7 @@ wrap.addEventListener("auxclick", (e) => { if (e.button === 1) e.preventDefault(
 // when no tool uses them
 const KEYS_ZOOM = { "+": 1.25, "=": 1.25, "-": 0.8, "_": 0.8 };
 function keys(e) {
-  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.ctrlKey || e.metaKey || e.altKey || !hasMosaic()) return;
   if (KEYS_ZOOM[e.key]) { e.preventDefault(); zoomBy(KEYS_ZOOM[e.key]); }
   else if (e.key === "0") { e.preventDefault(); resetZoom(); }
 }

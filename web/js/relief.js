@@ -8,9 +8,9 @@
 // Undo: the depth map itself is not a setting (too big for every undo step); the page-only
 // setting ``reliefOff`` says whether the relief is removed, so "Remove the relief" is an undo
 // step, and syncDepth() hands the engine the depth map (or clears it) to match the settings
-// before every compute. Studs raised by hand are stud positions: when the mosaic's size or
-// crop changes they would land on other parts of the photo, so they are dropped in the same
-// undo step, with a note.
+// before every compute; the autosave keeps the depth map also while the relief is removed
+// (keptDepth), so that Undo works after a reload. Studs raised by hand move with the picture
+// when the mosaic's size or crop changes (js/pin-map.js), like painted ones.
 import { depthWorker, request, stopDepthWorker } from "./engine-client.js";
 import { clearError, setNote, setStatus, showError } from "./messages.js";
 import { draw, overlays } from "./mosaic-view.js";
@@ -135,8 +135,20 @@ export async function useDepth(depth, { quiet = false } = {}) {
  * in the engine). Call before the settings change. */
 export function photoChanged(depth = null) {
   kept = engineHas = state.depth = depth;
-  basis = null; // the new photo's (or project's) raised studs are its own
   setDepthStatus(depth ? depthText(depth) : "");
+}
+
+/** This photo's depth map, also while the relief is removed (js/autosave.js keeps it, once, so
+ * Undo of "Remove the relief" works after a reload too). */
+export const keptDepth = () => kept;
+
+/** A restored session's depth map: in use, or kept for Undo when the session had the relief
+ * removed (``reliefOff`` restored with the settings). */
+export async function restoreDepth(depth) {
+  if (!state.settings?.reliefOff) return useDepth(depth, { quiet: true });
+  kept = depth;
+  setDepthStatus("The relief is removed; Undo brings it back.");
+  return true;
 }
 
 /** Make the engine's depth map match the settings (removed or not): runs on every change,
@@ -149,30 +161,9 @@ function syncDepth() {
   (want ? sendDepth(want) : request({ type: "depth-clear" })).catch((e) => showError("relief", e.message));
 }
 
-const geometry = (s) => JSON.stringify([s.size, s.crop, s.cropView]);
-let basis = null; // the size and crop the hand-raised studs belong to
-let pinsNote = false; // the note about dropped studs is shown
-
-/** A change of size or crop drops the studs raised by hand (within the same undo step). */
-function dropMovedPins(kind) {
-  const s = state.settings;
-  if (!s) return;
-  const now = geometry(s);
-  if ((kind === "commit" || kind === "preview") && basis !== null && now !== basis && s.relief_pins?.length) {
-    const n = s.relief_pins.length;
-    s.relief_pins = [];
-    pinsNote = true;
-    setNote("relief-pins", `The ${n === 1 ? "stud" : `${n} studs`} you raised or lowered by hand ` +
-      `${n === 1 ? "was" : "were"} reset, because the mosaic's size or crop changed and ` +
-      `${n === 1 ? "it" : "they"} would sit on another part of the photo. Undo brings ${n === 1 ? "it" : "them"} back.`);
-  } else if ((kind === "undo" || kind === "replace") && pinsNote) {
-    pinsNote = false;
-    setNote("relief-pins", "");
-  }
-  basis = now;
-}
 // registered before app.js's listener (this module is evaluated first), so compute sees the result
-subscribe((kind) => { dropMovedPins(kind); syncDepth(); });
+// (studs raised by hand follow a size or crop change like painted ones: js/pin-map.js)
+subscribe(() => { syncDepth(); });
 
 async function estimate() {
   if (!model || !state.imageBlob) return;

@@ -25,16 +25,18 @@ const MAX_UNDO = 200;
 const listeners = [];
 let gestureStart = null; // settings (JSON) before the first preview() of a gesture
 
-/** fn(kind): kind is "preview", "commit", "undo" or "replace". */
+/** fn(kind, before): kind is "preview", "commit", "undo" or "replace"; ``before`` (preview and
+ * commit) the settings as JSON at the start of this undo step, null when it starts a new history
+ * (js/pin-map.js moves the painted studs from there when the size or crop changed). */
 export function subscribe(fn) { listeners.push(fn); }
-function notify(kind) { for (const fn of listeners) fn(kind); }
+function notify(kind, before = null) { for (const fn of listeners) fn(kind, before); }
 
 /** Apply a change live, without an undo step yet (quiet: the caller redraws by itself). */
 export function preview(fn, { quiet = false } = {}) {
   if (!state.settings) return;
   gestureStart ??= JSON.stringify(state.settings);
   fn(state.settings);
-  if (!quiet) notify("preview");
+  if (!quiet) notify("preview", gestureStart);
 }
 
 /** Apply a change as one undo step (covering any preview() since the last commit).
@@ -53,7 +55,7 @@ export function commit(fn = () => {}, { fresh = false } = {}) {
     if (state.history.length > MAX_UNDO) state.history.shift();
     state.future = [];
   }
-  notify("commit");
+  notify("commit", fresh ? null : before);
 }
 
 /** New settings wholesale (a restored session, an opened project); ``record`` notifies as a

@@ -7,7 +7,7 @@
 // engine's answer follows.
 import { draw, overlays } from "./mosaic-view.js";
 import { cancelPreview, commit, preview, state } from "./store.js";
-import { onGesture, panning, revealStud } from "./mosaic-zoom.js";
+import { onGesture, panning, renderZoom, revealStud } from "./mosaic-zoom.js";
 
 const $ = (sel) => document.querySelector(sel);
 const canvas = $("#mosaic");
@@ -100,6 +100,7 @@ export function renderTools() {
     b.setAttribute("aria-pressed", String(on && b.dataset.tool === tool));
     b.disabled = !state.mosaic; // enabled with the first mosaic
   }
+  renderZoom(); // the zoom buttons too
   $("#brushes").hidden = !on;
   $("#tool-status").hidden = !on;
   const m = state.mosaic;
