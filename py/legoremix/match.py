@@ -26,11 +26,29 @@ row, so the problem is solved on the distinct colours with a supply per colour (
 classic compression of a transportation problem; identical rows give an identical
 optimum). The cost matrix and the solver then grow with the distinct colours, not the
 studs, and the result is still the exact optimum of the (quantised) costs.
+
+*Warm start* (:func:`solve_groups` given the groups' colours): when the stock binds hard
+(at 128x128 most studs cannot have their nearest colour), price raising from zero zigzags
+among full colours and the shortest paths then move one small group each, so the work
+grew far faster than the groups. Instead the same problem on cells ``2**WARM_SHIFT`` times
+coarser (each merged group keeps its biggest member's cost row: no new colour differences)
+is solved first, recursively, as in multiscale transport (Mérigot, "A multiscale approach
+to optimal transport", *Computer Graphics Forum* 30(5), 2011). Each group then takes its
+lowest ``c + price`` at those prices and only the leftover imbalance is routed: the
+shortest paths run on the colours plus a sink ``T`` for the stock in use, from any
+pseudoflow whose moves all have non-negative reduced cost (Ahuja, Magnanti & Orlin 1993,
+§9.7): over-full colours are sources, and a colour left under-full with a positive price is
+a sink, whose price the potentials lower again. The result is the same optimum; the
+work is a few passes over the groups plus paths for the imbalance of each level. The
+edges' heaps hold one int per entry (cost difference times groups, plus the group), built
+by C loops and not traced by the garbage collector.
 """
 from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
+from itertools import repeat as _repeat
+from operator import add as _add, itemgetter as _itemgetter, mul as _mul, sub as _sub
 
 from . import _array
 
@@ -314,12 +332,12 @@ def group(pixels_sp, step: float = GROUP_STEP) -> Groups:
 
 def solve_pixels(pixels_sp, palette_sp, metric, stock, step: float = GROUP_STEP) -> Assignment:
     """The optimal assignment of studs (colours in the metric's space) to the palette under
-    the stock, solved on the distinct quantised colours (:func:`group`, :func:`solve_groups`)
-    and handed back per stud."""
+    the stock, solved on the distinct quantised colours (:func:`group`, :func:`solve_groups`,
+    warm-started from coarser cells of the same grid) and handed back per stud."""
     check_feasible(len(pixels_sp), stock)
     g = group(pixels_sp, step)
     costs = cost_matrix(g.colors, palette_sp, metric) if g.sizes else []
-    res = solve_groups(costs, g.sizes, stock)
+    res = solve_groups(costs, g.sizes, stock, colors=g.colors, step=step)
     res.labels = expand(res.labels, g.index)
     return res
 
@@ -331,15 +349,23 @@ def expand(flows, index) -> list:
     return [queues[g].pop() for g in index]
 
 
-def solve_groups(costs, sizes, stock, max_rounds: int | None = None) -> Assignment:
+def solve_groups(costs, sizes, stock, max_rounds: int | None = None, colors=None,
+                 step: float = GROUP_STEP) -> Assignment:
     """Minimum-cost assignment when ``sizes[g]`` studs share the cost row ``costs[g]``.
 
     The same method as :func:`solve` with a supply per row: a price-raising round moves
     whole groups (the last one partly), and each shortest path carries as many studs as
     its narrowest edge allows (successive shortest paths with capacities). Price raising
-    is vectorised on the numpy path, with the same choices as the pure one. Returns an
-    :class:`Assignment` whose ``labels`` are the flows per group, ``{colour: studs}``
-    (see :func:`expand`).
+    is vectorised on the numpy path, with the same choices as the pure one.
+
+    ``colors`` (the groups' cell centres, multiples of ``step``, as :attr:`Groups.colors`)
+    allow the warm start: when the stock binds hard, the problem on cells
+    ``2**WARM_SHIFT`` times coarser is solved first (recursively) and its prices start this
+    one (see the module docstring). The optimum is the same with or without them.
+
+    Returns an :class:`Assignment` whose ``labels`` are the flows per group,
+    ``{colour: studs}`` (see :func:`expand`); ``rounds`` and ``augmentations`` add up all
+    levels of the warm start.
     """
     np = _array.np()
     n = sum(sizes)
@@ -352,30 +378,104 @@ def solve_groups(costs, sizes, stock, max_rounds: int | None = None) -> Assignme
         max_rounds = 8 * k
     if np is not None:
         costs = np.asarray(costs, dtype=np.int64).reshape(len(sizes), k)
-        flows, counts, prices, rounds = _raise_groups_np(np, costs, sizes, cap, max_rounds)
         rows = costs.tolist()
     else:
         rows = costs.tolist() if hasattr(costs, "tolist") else costs
-        flows, counts, prices, rounds = _raise_groups_pure(rows, sizes, cap, max_rounds)
-    members = [set() for _ in range(k)]  # groups with studs on each colour
-    for g, f in enumerate(flows):
-        for j in f:
-            members[j].add(g)
+    res = _solve_level(np, costs, rows, list(sizes), cap, max_rounds, None, colors, step)
+    res.cost = sum(rows[g][j] * m for g, f in enumerate(res.labels) for j, m in f.items())
+    return res
 
-    def move(g, a, b, m):
-        f = flows[g]
-        f[a] -= m
-        if not f[a]:
-            del f[a]
-            members[a].discard(g)
-        f[b] = f.get(b, 0) + m
-        members[b].add(g)
-        counts[a] -= m
-        counts[b] += m
 
-    aug = _shortest_paths_groups(rows, flows, members, counts, cap, prices, move)
-    total = sum(rows[g][j] * m for g, f in enumerate(flows) for j, m in f.items())
-    return Assignment(flows, prices, total, rounds, aug)
+#: Warm start (:func:`solve_groups`): used for at least this many groups when at least
+#: ``WARM_EXCESS`` of the studs overflow their nearest colour (then price raising from zero
+#: takes many rounds); coarse cells are ``2**WARM_SHIFT`` cells a side.
+WARM_GROUPS = 500
+WARM_EXCESS = (2, 5)
+WARM_SHIFT = 2
+
+
+def _solve_level(np, costs, rows, sizes, cap, max_rounds, cells, colors=None, step=None) -> Assignment:
+    """One level of :func:`solve_groups` (``cost`` left at 0): ``cells`` are the groups' grid
+    cells (integer triples), or made from ``colors`` when a warm start needs them."""
+    k = len(cap)
+    n = sum(sizes)
+    nearest = _argmin_rows(np, costs, rows, None)
+    counts = _tally(np, nearest, sizes, k)
+    excess = sum(max(0, c - s) for c, s in zip(counts, cap))
+    if not excess:
+        return Assignment([{j: s} for j, s in zip(nearest, sizes)], [0] * k, 0)
+    num, den = WARM_EXCESS
+    coarse = None
+    if (cells is not None or colors is not None) and len(sizes) >= WARM_GROUPS and den * excess >= num * n:
+        if cells is None:
+            cells = _cells(np, colors, step)
+        rep, csizes, ccells = _coarsen(sizes, cells)
+        if 2 * len(rep) <= len(sizes):
+            crows = [rows[g] for g in rep]
+            ccosts = costs[np.asarray(rep)] if np is not None else crows
+            coarse = _solve_level(np, ccosts, crows, csizes, cap, max_rounds, ccells)
+    if coarse is not None:
+        prices, rounds, aug = coarse.prices, coarse.rounds, coarse.augmentations
+        labels = _argmin_rows(np, costs, rows, prices)
+        flows = [{j: s} for j, s in zip(labels, sizes)]
+        counts = _tally(np, labels, sizes, k)
+    else:
+        aug = 0
+        if np is not None:
+            flows, counts, prices, rounds = _raise_groups_np(np, costs, sizes, cap, max_rounds, nearest)
+        else:
+            flows, counts, prices, rounds = _raise_groups_pure(rows, sizes, cap, max_rounds, nearest)
+    aug += _shortest_paths_groups(rows, flows, counts, cap, prices)
+    return Assignment(flows, prices, 0, rounds, aug)
+
+
+def _cells(np, colors, step) -> list:
+    """The grid cells (integer triples) of cell centres that are multiples of ``step``."""
+    if np is not None:
+        return [tuple(c) for c in np.rint(np.asarray(colors, dtype=np.float64) / step).astype(np.int64).tolist()]
+    return [(round(a / step), round(b / step), round(c / step)) for a, b, c in colors]
+
+
+def _argmin_rows(np, costs, rows, prices) -> list:
+    """Each row's colour of lowest ``cost + price`` (lowest index among ties)."""
+    if np is not None:
+        keys = costs if prices is None else costs + np.asarray(prices, dtype=np.int64)
+        return keys.argmin(axis=1).tolist()
+    if prices is None:
+        return [r.index(min(r)) for r in rows]
+    return [v.index(min(v)) for v in (list(map(_add, r, prices)) for r in rows)]
+
+
+def _tally(np, labels, sizes, k) -> list:
+    """Studs per colour."""
+    if np is not None:
+        return np.bincount(labels, weights=sizes, minlength=k).astype(np.int64).tolist()
+    counts = [0] * k
+    for j, s in zip(labels, sizes):
+        counts[j] += s
+    return counts
+
+
+def _coarsen(sizes, cells):
+    """Merge the groups whose cells share a cell ``2**WARM_SHIFT`` times bigger (numbered by
+    first appearance); a merged group takes the cost row of its biggest member (the first
+    among equals). Returns those members, the merged sizes and cells."""
+    s = WARM_SHIFT
+    ids: dict = {}
+    rep, csizes, ccells = [], [], []
+    for g, (a, b, c) in enumerate(cells):
+        key = (a >> s, b >> s, c >> s)
+        i = ids.get(key)
+        if i is None:
+            ids[key] = len(rep)
+            rep.append(g)
+            csizes.append(sizes[g])
+            ccells.append(key)
+        else:
+            csizes[i] += sizes[g]
+            if sizes[g] > sizes[rep[i]]:
+                rep[i] = g
+    return rep, csizes, ccells
 
 
 def _stalled(counts, cap, state) -> bool:
@@ -389,15 +489,14 @@ def _stalled(counts, cap, state) -> bool:
     return state[1] > len(cap)
 
 
-def _raise_groups_pure(rows, sizes, cap, max_rounds):
+def _raise_groups_pure(rows, sizes, cap, max_rounds, nearest):
     k = len(cap)
     cols = range(k)
     prices = [0] * k
     counts = [0] * k
     flows = []
     members = [set() for _ in cols]
-    for g, r in enumerate(rows):
-        j = min(cols, key=r.__getitem__)  # lowest index among ties
+    for g, j in enumerate(nearest):  # lowest index among ties
         flows.append({j: sizes[g]})
         counts[j] += sizes[g]
         members[j].add(g)
@@ -441,10 +540,10 @@ def _raise_groups_pure(rows, sizes, cap, max_rounds):
     return flows, counts, prices, rounds
 
 
-def _raise_groups_np(np, costs, sizes, cap, max_rounds):
+def _raise_groups_np(np, costs, sizes, cap, max_rounds, nearest):
     n_groups, k = costs.shape
     flow = np.zeros((n_groups, k), dtype=np.int64)
-    flow[np.arange(n_groups), costs.argmin(axis=1)] = np.asarray(sizes, dtype=np.int64)
+    flow[np.arange(n_groups), np.asarray(nearest, dtype=np.int64)] = np.asarray(sizes, dtype=np.int64)
     counts = flow.sum(axis=0)
     capa = np.asarray(cap, dtype=np.int64)
     prices = np.zeros(k, dtype=np.int64)
@@ -483,87 +582,124 @@ def _raise_groups_np(np, costs, sizes, cap, max_rounds):
     return flows, counts.tolist(), prices.tolist(), rounds
 
 
-def _shortest_paths_groups(rows, flows, members, counts, cap, prices, move) -> int:
-    """Successive shortest paths on the colour graph (as :func:`_shortest_paths`); an edge
-    ``a -> b`` is the cheapest group with studs on ``a``, and carries up to its studs there."""
-    k = len(cap)
-    heaps: list = [None] * k  # heaps[a][b]: (cost of moving a stud of group g from a to b, g)
-
-    def entries(g, a):
-        r = rows[g]
-        ra = r[a]
-        for b in range(k):
-            if b != a:
-                heapq.heappush(heaps[a][b], (r[b] - ra, g))
-
-    def build(a):
-        hs = [[] for _ in range(k)]
-        for g in sorted(members[a]):
-            r = rows[g]
-            ra = r[a]
-            for b in range(k):
-                if b != a:
-                    hs[b].append((r[b] - ra, g))
-        for h in hs:
+def _arc_heaps(rows, members, a, ng) -> list:
+    """The heaps of moves ``a -> b`` of the groups on ``a``, for every ``b``: one int per entry,
+    ``(cost[b] - cost[a]) * ng + g``, ordered by cost, then group, whatever the members'
+    order, and cheap to build (C loops) and to collect."""
+    k = len(rows[0])
+    mem = list(members)
+    sub = list(zip(*(_itemgetter(*mem)(rows) if len(mem) > 1 else [rows[g] for g in mem]))) or [()] * k
+    own = sub[a]
+    hs = [None if b == a else list(map(_add, map(_mul, map(_sub, sub[b], own), _repeat(ng)), mem))
+          for b in range(k)]
+    for b, h in enumerate(hs):
+        if b != a:
             heapq.heapify(h)
-        heaps[a] = hs
+    return hs
 
-    def top(a, b):
-        h = heaps[a][b]
-        while h and a not in flows[h[0][1]]:
-            heapq.heappop(h)
-        return h[0] if h else None
 
+def _shortest_paths_groups(rows, flows, counts, cap, prices) -> int:
+    """Successive shortest paths (Ahuja, Magnanti & Orlin 1993, ch. 9.7) from any pseudoflow
+    whose moves all have non-negative reduced cost: nodes are the colours and a sink ``T``
+    (index ``k``) that takes the studs of the stock in use (``used``, at most ``cap``). An
+    edge ``a -> b`` is the cheapest group with studs on ``a`` and carries up to its studs
+    there; ``a -> T`` has ``cap - used`` room at reduced cost ``pot[T] - pot[a]``, ``T -> a``
+    has ``used``. Sources: over-full colours (and ``T`` when deficits exceed them); sinks:
+    under-full colours with a positive price (a warm start) and ``T``. Moves flows and
+    counts in place, leaves the LP duals in ``prices``; returns the augmentations."""
+    k = len(cap)
+    t = k
+    ng = len(rows)
+    n = sum(counts)
+    used = [c if (p == 0 and c < s) else s for c, s, p in zip(counts, cap, prices)]
+    pot = list(prices) + [0]
+    members = [set() for _ in range(k)]
+    for g, f in enumerate(flows):
+        for j in f:
+            members[j].add(g)
+    heaps = [None] * k  # heaps[a][b], built when a is first reached (_arc_heaps)
+    nodes = range(k + 1)
+    heappop, heappush = heapq.heappop, heapq.heappush
     augmentations = 0
     while True:
-        over = [j for j in range(k) if counts[j] > cap[j]]
-        if not over:
-            return augmentations
-        dist = [_INF] * k
-        pred = [-1] * k
-        pred_g = [-1] * k
-        done = [False] * k
-        for j in over:
-            dist[j] = 0
-        target = -1
+        exc = [c - u for c, u in zip(counts, used)]
+        exc.append(sum(used) - n)
+        if max(exc) <= 0:
+            break
+        dist = [_INF] * (k + 1)
+        pred = [-1] * (k + 1)
+        via = [-1] * (k + 1)
+        for v in nodes:
+            if exc[v] > 0:
+                dist[v] = 0
+        todo = list(nodes)  # not settled yet, ascending: ties in distance go by index
+        settled = []
         while True:
-            u, du = -1, _INF
-            for v in range(k):
-                if not done[v] and dist[v] < du:
-                    u, du = v, dist[v]
-            if u < 0:
+            u = min(todo, key=dist.__getitem__)
+            du = dist[u]
+            if du == _INF:
                 raise InventoryError("Your pieces cannot be arranged into this mosaic.")  # unreachable when feasible
-            done[u] = True
-            if counts[u] < cap[u]:
-                target = u
+            todo.remove(u)
+            settled.append(u)
+            if exc[u] < 0:
                 break
-            if heaps[u] is None:
-                build(u)
-            pu = prices[u]
-            for v in range(k):
-                if done[v]:
-                    continue
-                t = top(u, v)
-                if t is None:
-                    continue
-                nd = du + t[0] + prices[v] - pu
-                if nd < dist[v]:
-                    dist[v], pred[v], pred_g[v] = nd, u, t[1]
-        dmax = dist[target]
-        for v in range(k):
-            if dist[v] < dmax:
-                prices[v] += dmax - dist[v]
+            base = du - pot[u]
+            if u == t:
+                for v in todo:
+                    if used[v] and base + pot[v] < dist[v]:
+                        dist[v], pred[v], via[v] = base + pot[v], t, -1
+                continue
+            if used[u] < cap[u] and todo[-1] == t and base + pot[t] < dist[t]:
+                dist[t], pred[t], via[t] = base + pot[t], u, -1
+            hu = heaps[u]
+            if hu is None:
+                hu = heaps[u] = _arc_heaps(rows, members[u], u, ng)
+            for v in todo:
+                if v == t:
+                    break
+                h = hu[v]
+                while h and u not in flows[h[0] % ng]:
+                    heappop(h)
+                if h:
+                    nd = base + h[0] // ng + pot[v]
+                    if nd < dist[v]:
+                        dist[v], pred[v], via[v] = nd, u, h[0] % ng
+        for v in settled:
+            if dist[v] < du:
+                pot[v] += du - dist[v]
         path = []
-        m = cap[target] - counts[target]
-        v = target
-        while pred[v] != -1:
-            u, g = pred[v], pred_g[v]
-            path.append((g, u, v))
-            m = min(m, flows[g][u])
-            v = u
-        m = min(m, counts[v] - cap[v])
-        for g, u, v in path:
-            move(g, u, v, m)
-            if heaps[v] is not None:
-                entries(g, v)
+        m = -exc[u]
+        v = u
+        while pred[v] >= 0:
+            a, g = pred[v], via[v]
+            path.append((a, v, g))
+            room = used[v] if a == t else cap[a] - used[a] if v == t else flows[g][a]
+            if room < m:
+                m = room
+            v = a
+        m = min(m, exc[v])
+        for a, b, g in path:
+            if a == t:
+                used[b] -= m
+            elif b == t:
+                used[a] += m
+            else:
+                f = flows[g]
+                f[a] -= m
+                if not f[a]:
+                    del f[a]
+                    members[a].discard(g)
+                f[b] = f.get(b, 0) + m
+                members[b].add(g)
+                counts[a] -= m
+                counts[b] += m
+                r = rows[g]
+                rb = r[b]
+                if heaps[b] is not None:
+                    for j, h in enumerate(heaps[b]):
+                        if j != b:
+                            heappush(h, (r[j] - rb) * ng + g)
         augmentations += 1
+    pt = pot[t]
+    prices[:] = [max(0, q - pt) for q in pot[:k]]
+    return augmentations
