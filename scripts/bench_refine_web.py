@@ -16,6 +16,7 @@ Figures are medians, and ratios to the yardstick (machines and their load vary; 
 The issue's target: a first answer at once, the refined one within 2 s.
 """
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -98,6 +99,13 @@ def run_photo(page, name, runs):
     return yard, first, done, cancel, gains
 
 
+def refine_budget():
+    """``browser.REFINE_BUDGET`` as shipped (read from the source: importing the engine here is not needed)."""
+    import re
+    text = (ROOT / "py" / "legoremix" / "browser.py").read_text()
+    return float(re.search(r"^REFINE_BUDGET = ([0-9.]+)", text, re.M).group(1))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
@@ -108,6 +116,7 @@ def main():
     info = build.build(dist)
     server, url = serve(dist)
     rows = []
+    load = os.getloadavg()
     try:
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -123,7 +132,8 @@ def main():
     med = statistics.median
     print(f"Progressive best look in headless Chromium ({time.strftime('%Y-%m-%d')}), 48x48, set 31197, engine: "
           f"{'numpy' if info['numpy'] else 'pure Python'}, cross-origin isolated: {isolated}, {args.runs} runs "
-          "per photo, medians in ms (ratio to the yardstick)")
+          f"per photo, medians in ms (ratio to the yardstick); page budget {refine_budget()} s; load average "
+          f"{load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (1 min, {os.cpu_count()} CPUs)")
     print()
     print("| photo | yardstick: flat change | first answer | refined answer | cancel -> first answer, ready "
           "| perceived error lower by |")

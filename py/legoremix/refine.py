@@ -30,14 +30,16 @@ colour; ``c_j = sum_i w_ij g_i`` with ``g_i = A_i e_i`` and ``e`` the blurred er
 ``Q_j = sum_i w_ij^2 A_i``). Every pass ends with the exact perceived error; the best
 mosaic met is returned, so the result is never worse than the start. The same scalar code
 runs on both engine paths (identical mosaics); ``budget`` (seconds) bounds the time, for
-the browser, and then the best mosaic found so far is returned.
+the browser, and then the best mosaic found so far is returned. Within a budget the moves
+are first priced with the blur's 3 x 3 core (:data:`MODEL_RADIUS`), about half the work per
+pass, and then with the whole blur from the best mosaic found (coarse to fine).
 """
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass
-from operator import mul
 
 from . import color, dither as dither_mod, image, perceive
 
@@ -80,62 +82,78 @@ def metric(rgb, weight: float = 1.0) -> tuple:
     colour (Sharma, Wu, Dalal 2005): ``a' = (1 + G) a``, lightness ``/ S_L``, chroma
     ``/ S_C``, hue ``/ S_H`` and the rotation ``R_T``.
     """
+    w = weight
+    t0, t1, t2, t3, t4, t5 = _metric_terms(rgb)
+    return w * t0, w * t1, w * t2, w * t3, w * t4, w * t5
+
+
+# constants of _metric_terms (each the same float as the expression it names)
+(_M00, _M01, _M02), (_M10, _M11, _M12), (_M20, _M21, _M22) = _M
+_W0, _W1, _W2 = _WHITE
+_THIRD = 1 / 3
+_LIN0, _LIN1, _LIN2 = _KAPPA / 116 / _W0, _KAPPA / 116 / _W1, _KAPPA / 116 / _W2
+_TWO_PI = 2 * math.pi
+_H6, _H30, _H60, _H63 = 6 * _DEG, 30 * _DEG, 60 * _DEG, 63 * _DEG
+
+
+def _metric_terms(rgb, sqrt=math.sqrt, cos=math.cos, sin=math.sin, exp=math.exp, atan2=math.atan2) -> tuple:
+    """:func:`metric` with weight 1 (the pass keeps these per stud while its colour holds)."""
     r, g, b = rgb
-    (m00, m01, m02), (m10, m11, m12), (m20, m21, m22) = _M
-    tx = (m00 * r + m01 * g + m02 * b) / _WHITE[0]
-    ty = (m10 * r + m11 * g + m12 * b) / _WHITE[1]
-    tz = (m20 * r + m21 * g + m22 * b) / _WHITE[2]
+    m00, m01, m02, m10, m11, m12, m20, m21, m22 = _M00, _M01, _M02, _M10, _M11, _M12, _M20, _M21, _M22
+    tx = (m00 * r + m01 * g + m02 * b) / _W0
+    ty = (m10 * r + m11 * g + m12 * b) / _W1
+    tz = (m20 * r + m21 * g + m22 * b) / _W2
     # f(t) of CIELAB and its derivative (divided by the white point)
     if tx > _EPS:
-        fx = tx ** (1 / 3)
-        dx = fx / (3 * tx) / _WHITE[0]
+        fx = tx ** _THIRD
+        dx = fx / (3 * tx) / _W0
     else:
-        fx, dx = (_KAPPA * tx + 16) / 116, _KAPPA / 116 / _WHITE[0]
+        fx, dx = (_KAPPA * tx + 16) / 116, _LIN0
     if ty > _EPS:
-        fy = ty ** (1 / 3)
-        dy = fy / (3 * ty) / _WHITE[1]
+        fy = ty ** _THIRD
+        dy = fy / (3 * ty) / _W1
     else:
-        fy, dy = (_KAPPA * ty + 16) / 116, _KAPPA / 116 / _WHITE[1]
+        fy, dy = (_KAPPA * ty + 16) / 116, _LIN1
     if tz > _EPS:
-        fz = tz ** (1 / 3)
-        dz = fz / (3 * tz) / _WHITE[2]
+        fz = tz ** _THIRD
+        dz = fz / (3 * tz) / _W2
     else:
-        fz, dz = (_KAPPA * tz + 16) / 116, _KAPPA / 116 / _WHITE[2]
+        fz, dz = (_KAPPA * tz + 16) / 116, _LIN2
     L, a, bb = 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
     c7 = (a * a + bb * bb) ** 3.5
-    gf = 1 + 0.5 * (1 - math.sqrt(c7 / (c7 + _P25_7)))
+    gf = 1 + 0.5 * (1 - sqrt(c7 / (c7 + _P25_7)))
     ap = gf * a
-    cp = math.sqrt(ap * ap + bb * bb)
+    cp = sqrt(ap * ap + bb * bb)
     l50 = (L - 50) ** 2
-    sl = 1 + 0.015 * l50 / math.sqrt(20 + l50)
+    sl = 1 + 0.015 * l50 / sqrt(20 + l50)
     sc = 1 + 0.045 * cp
     if cp > 0:
         u0, u1 = ap / cp, bb / cp
-        hp = math.atan2(bb, ap) % (2 * math.pi)
+        hp = atan2(bb, ap) % _TWO_PI
     else:
         u0, u1, hp = 1.0, 0.0, 0.0
-    tt = (1 - 0.17 * math.cos(hp - 30 * _DEG) + 0.24 * math.cos(2 * hp)
-          + 0.32 * math.cos(3 * hp + 6 * _DEG) - 0.20 * math.cos(4 * hp - 63 * _DEG))
+    tt = (1 - 0.17 * cos(hp - _H30) + 0.24 * cos(2 * hp)
+          + 0.32 * cos(3 * hp + _H6) - 0.20 * cos(4 * hp - _H63))
     sh = 1 + 0.015 * cp * tt
     cp7 = cp ** 7
-    rt = -math.sin(60 * _DEG * math.exp(-((hp / _DEG - 275) / 25) ** 2)) * 2 * math.sqrt(cp7 / (cp7 + _P25_7))
+    rt = -sin(_H60 * exp(-((hp / _DEG - 275) / 25) ** 2)) * 2 * sqrt(cp7 / (cp7 + _P25_7))
     # Jacobian rows of L, a' and b with respect to linear RGB
     l0, l1, l2 = 116 * dy * m10, 116 * dy * m11, 116 * dy * m12
-    a0, a1, a2 = (500 * gf * (dx * m00 - dy * m10), 500 * gf * (dx * m01 - dy * m11),
-                  500 * gf * (dx * m02 - dy * m12))
+    g5 = 500 * gf
+    a0, a1, a2 = g5 * (dx * m00 - dy * m10), g5 * (dx * m01 - dy * m11), g5 * (dx * m02 - dy * m12)
     b0, b1, b2 = 200 * (dy * m10 - dz * m20), 200 * (dy * m11 - dz * m21), 200 * (dy * m12 - dz * m22)
     # rows of the lightness, chroma and hue terms
     l0, l1, l2 = l0 / sl, l1 / sl, l2 / sl
     c0, c1, c2 = (u0 * a0 + u1 * b0) / sc, (u0 * a1 + u1 * b1) / sc, (u0 * a2 + u1 * b2) / sc
     h0, h1, h2 = (u0 * b0 - u1 * a0) / sh, (u0 * b1 - u1 * a1) / sh, (u0 * b2 - u1 * a2) / sh
     k = rt / 2
-    w = weight
-    return (w * (l0 * l0 + c0 * c0 + h0 * h0 + 2 * k * c0 * h0),
-            w * (l0 * l1 + c0 * c1 + h0 * h1 + k * (c0 * h1 + h0 * c1)),
-            w * (l0 * l2 + c0 * c2 + h0 * h2 + k * (c0 * h2 + h0 * c2)),
-            w * (l1 * l1 + c1 * c1 + h1 * h1 + 2 * k * c1 * h1),
-            w * (l1 * l2 + c1 * c2 + h1 * h2 + k * (c1 * h2 + h1 * c2)),
-            w * (l2 * l2 + c2 * c2 + h2 * h2 + 2 * k * c2 * h2))
+    k2 = 2 * k
+    return (l0 * l0 + c0 * c0 + h0 * h0 + k2 * c0 * h0,
+            l0 * l1 + c0 * c1 + h0 * h1 + k * (c0 * h1 + h0 * c1),
+            l0 * l2 + c0 * c2 + h0 * h2 + k * (c0 * h2 + h0 * c2),
+            l1 * l1 + c1 * c1 + h1 * h1 + k2 * c1 * h1,
+            l1 * l2 + c1 * c2 + h1 * h2 + k * (c1 * h2 + h1 * c2),
+            l2 * l2 + c2 * c2 + h2 * h2 + k2 * c2 * h2)
 
 
 def error_map(target_lab, mosaic_blurred) -> list:
@@ -150,21 +168,87 @@ def _blur_list(pixels, width, height):
     return out.tolist() if hasattr(out, "tolist") else out
 
 
-def _blur_t(fields, width, height, square=False):
-    """Transposed blur of scalar fields (``sum_i w_ij f_i`` for each ``j``), with squared
+class _Eye:
+    """The photo as the eye sees it (blurred, CIELAB) and mosaics judged against it. The look
+    stage ranks its starts with it and the refinement starts from the winner's numbers; each
+    mosaic judged after the first recomputes a stud's error only where its blurred colour
+    changed (the same floats as judging it afresh). One eye serves one set of colours seen."""
+
+    def __init__(self, target, width, height):
+        self.w, self.h = width, height
+        self.bt = _blur_list(target, width, height)
+        self.lab = [color.linear_to_lab_1(p) for p in self.bt]
+        self.last = None  # (blurred mosaic, errors) of the last mosaic judged
+        self.kept = {}  # tuple(labels) -> (blurred mosaic, errors, their sum), when asked to keep
+
+    def judge(self, seen, labels, keep=False) -> tuple:
+        """``(blurred mosaic, CIEDE2000 per stud, their sum)`` of ``labels`` (colours ``seen``)."""
+        hit = self.kept.get(tuple(labels)) if self.kept else None
+        if hit is not None:
+            return hit
+        bm = _blur_list([seen[j] for j in labels], self.w, self.h)
+        if self.last is None:
+            de = error_map(self.lab, bm)
+        else:
+            lab1, de1 = color.linear_to_lab_1, color.ciede2000_1
+            de = [d if q == q_ else de1(p, lab1(q)) for p, q, q_, d in zip(self.lab, bm, *self.last)]
+        self.last = bm, de
+        out = bm, de, sum(de)
+        if keep:
+            self.kept[tuple(labels)] = out
+        return out
+
+
+#: Taps on each side of a stud in the coarse model that prices moves first when time is short
+#: (a budget: the page). The eye's blur reaches ``perceive.RADIUS`` (3, its 7 x 7 window) and
+#: the exact error that ends each pass uses all of it; the coarse model keeps its 3 x 3 core
+#: (about 78 % of its weight, not renormalised), so a move touches 9 sums and makes 5 x 5 of
+#: them stale instead of 49 and 13 x 13, and a pass costs about half. When it stops helping,
+#: the whole blur's model goes on from the best mosaic found (coarse to fine): within a budget
+#: the mosaic gets further, and run to the end it looks as good as with the whole model from
+#: the start (docs/benchmarks.md). Without a budget the model is the whole blur throughout.
+MODEL_RADIUS = 1
+
+
+@functools.lru_cache(maxsize=64)
+def model_taps(n: int, radius: int) -> tuple:
+    """:func:`perceive.taps_t` within ``radius`` of each input, weights as they are (not
+    renormalised: the model leaves out the blur's faint edge, it does not move it inwards)."""
+    return tuple(tuple((i, w) for i, w in row if abs(i - j) <= radius) for j, row in enumerate(perceive.taps_t(n)))
+
+
+def _combine(lists, plan) -> list:
+    """:func:`perceive.combine` with fast paths for the models' 3 and 5 taps (the same sums,
+    in plan order from the first product)."""
+    out = []
+    for t in plan:
+        if len(t) == 3:
+            (j0, w0), (j1, w1), (j2, w2) = t
+            out.append([w0 * a + w1 * b + w2 * c for a, b, c in zip(lists[j0], lists[j1], lists[j2])])
+        elif len(t) == 5:
+            (j0, w0), (j1, w1), (j2, w2), (j3, w3), (j4, w4) = t
+            out.append([w0 * a + w1 * b + w2 * c + w3 * d + w4 * e
+                        for a, b, c, d, e in zip(lists[j0], lists[j1], lists[j2], lists[j3], lists[j4])])
+        else:
+            out += perceive.combine(lists, (t,))
+    return out
+
+
+def _blur_t(fields, width, height, radius, square=False):
+    """Transposed model blur of scalar fields (``sum_i w_ij f_i`` for each ``j``), with squared
     weights when ``square``. The 2-D weight is separable: rows, then columns."""
-    tx = [tuple((i, w * w if square else w) for i, w in r) for r in perceive.taps_t(width)]
-    ty = [tuple((i, w * w if square else w) for i, w in r) for r in perceive.taps_t(height)]
+    tx = [tuple((i, w * w if square else w) for i, w in r) for r in model_taps(width, radius)]
+    ty = [tuple((i, w * w if square else w) for i, w in r) for r in model_taps(height, radius)]
     out = []
     for f in fields:
         rows = [f[y * width:(y + 1) * width] for y in range(height)]
-        cols = perceive.combine(list(zip(*rows)), tx)
-        out.append([v for row in perceive.combine(list(zip(*cols)), ty) for v in row])
+        cols = _combine(list(zip(*rows)), tx)
+        out.append([v for row in _combine(list(zip(*cols)), ty) for v in row])
     return out
 
 
 def refine_labels(target, seen, labels, width, height, stock, pins=None, budget=None,
-                  max_passes=MAX_PASSES, progress=None) -> Result:
+                  max_passes=MAX_PASSES, progress=None, radius=None, eye=None) -> Result:
     """Lower the perceived error of ``labels`` within the stock.
 
     ``target``: ``w*h`` linear triples (the photo); ``seen``: the colour seen per palette
@@ -172,7 +256,10 @@ def refine_labels(target, seen, labels, width, height, stock, pins=None, budget=
     ``stock``: per colour, pieces for the unpainted studs (``None``: unlimited); ``pins``:
     painted studs (index -> palette index), never changed; ``budget``: seconds at most
     (``None``: until no pass helps, at most ``max_passes``); ``progress``: called with the
-    fraction done (of the budget, else of the passes) a few times a second.
+    fraction done (of the budget, else of the passes) a few times a second; ``radius``: taps
+    of the model that prices moves (``None``: :data:`MODEL_RADIUS` with a budget, else
+    ``perceive.RADIUS``, the whole blur);
+    ``eye``: the :class:`_Eye` of ``target`` when the caller has one (it may know the start).
     """
     t0 = time.perf_counter()
     deadline = None if budget is None else t0 + budget
@@ -182,27 +269,31 @@ def refine_labels(target, seen, labels, width, height, stock, pins=None, budget=
     if len(labels) != n:
         raise ValueError("The mosaic to refine does not match its size.")
     free = [i not in pins for i in range(n)]
-    counts = [0] * k
-    for i in range(n):
-        if free[i]:
-            counts[labels[i]] += 1
-    spare = [None if s is None else s - c for s, c in zip(stock, counts)]  # None: unlimited
-    if any(s is not None and s < 0 for s in spare):
-        raise ValueError("The mosaic to refine uses more pieces than the stock.")
-    bt = _blur_list(target, width, height)
-    bt_lab = [color.linear_to_lab_1(p) for p in bt]
+    eye = eye or _Eye(target, width, height)
+    tick = _ticker(progress, t0, budget, lambda: passes / max_passes)
+    # the models, in turn: with a budget the coarse one first, then the whole blur from the best mosaic
+    if radius is not None:
+        models = [radius]
+    else:
+        models = [perceive.RADIUS] if budget is None else [MODEL_RADIUS, perceive.RADIUS]
 
-    def evaluate(lab_):
-        bm_ = _blur_list([seen[j] for j in lab_], width, height)
-        de_ = error_map(bt_lab, bm_)
-        return bm_, de_, sum(de_) / n
+    def state(lab_, r):
+        counts = [0] * k
+        for i in range(n):
+            if free[i]:
+                counts[lab_[i]] += 1
+        spare = [None if s is None else s - c for s, c in zip(stock, counts)]  # None: unlimited
+        if any(s is not None and s < 0 for s in spare):
+            raise ValueError("The mosaic to refine uses more pieces than the stock.")
+        st_ = _State(width, height, seen, list(lab_), free, spare, eye.bt, r)
+        st_.tick = tick
+        return st_
 
-    st = _State(width, height, seen, labels, free, spare, bt)
-    st.tick = _ticker(progress, t0, budget, lambda: passes / max_passes)
-    bm, de, err = evaluate(labels)
-    start = best = err
-    best_labels = list(labels)
-    passes = 0
+    st = state(labels, models[0])
+    bm, de, total = eye.judge(seen, labels)
+    start = best = total / n
+    best_labels, best_seen = labels, (bm, de)
+    passes, moves = 0, [0, 0, 0]  # moves: changes, swaps, trades of the models done
     converged = False
     while passes < max_passes:
         if deadline is not None and time.perf_counter() > deadline:
@@ -210,18 +301,25 @@ def refine_labels(target, seen, labels, width, height, stock, pins=None, budget=
         st.prepare(bm, de)
         made = st.sweep(deadline) + st.trade(deadline)
         passes += 1
-        st.tick()
-        bm, de, err = evaluate(st.labels)
+        tick()
+        bm, de, total = eye.judge(seen, st.labels)
+        err = total / n
         if err < best:
             improved = best - err
-            best, best_labels = err, list(st.labels)
+            best, best_labels, best_seen = err, list(st.labels), (bm, de)
         else:
             improved = 0.0
         if made == 0 or improved < STALL * best:
+            if len(models) > 1 and (deadline is None or time.perf_counter() <= deadline):  # the next model
+                moves = [m + v for m, v in zip(moves, (st.changes, st.swaps, st.trades))]
+                models.pop(0)
+                st = state(best_labels, models[0])  # from the best mosaic
+                bm, de = best_seen
+                continue
             converged = deadline is None or time.perf_counter() <= deadline
             break
-    return Result(best_labels, start, best, passes, st.changes, st.swaps, st.trades,
-                  time.perf_counter() - t0, converged)
+    moves = [m + v for m, v in zip(moves, (st.changes, st.swaps, st.trades))]
+    return Result(list(best_labels), start, best, passes, *moves, time.perf_counter() - t0, converged)
 
 
 #: Seconds between two progress reports.
@@ -245,18 +343,24 @@ def _ticker(progress, t0, budget, passes_done):
 
 
 class _State:
-    """The mosaic being refined, with the sums that price a move in constant time."""
+    """The mosaic being refined, with the sums that price a move in constant time.
+
+    Per stud, the sums are tuples (``g[i] = (g0, g1, g2)``, ``cv[j] = (c0, c1, c2)``): the hot
+    loops read a stud's three values with one lookup. Every price below is the same
+    expression, term by term, as :meth:`delta` (the doubled ``d`` of :attr:`price` is exact),
+    so the inlined loops make the same moves as the plain methods would."""
 
     tick = staticmethod(lambda: None)  # called between rows and trades (progress reports)
 
-    def __init__(self, width, height, seen, labels, free, spare, bt):
+    def __init__(self, width, height, seen, labels, free, spare, bt, radius=MODEL_RADIUS):
         self.w, self.h = width, height
         n, k = width * height, len(seen)
         self.seen = [tuple(p) for p in seen]
         self.labels, self.free, self.spare, self.bt = labels, free, spare, bt
         # per stud: the blurred values it moves, as flat-index offsets and weights w_ij
         # (studs with the same taps share one entry: all of them inside the border)
-        tx, ty = perceive.taps_t(width), perceive.taps_t(height)
+        self.r = radius
+        tx, ty = model_taps(width, radius), model_taps(height, radius)
         classes: dict = {}
         self.win = []
         for j in range(n):
@@ -266,55 +370,70 @@ class _State:
             if hit is None:
                 offs = tuple(dy * width + dx for dy, _ in key[1] for dx, _ in key[0])
                 wts = tuple(wy * wx for _, wy in key[1] for _, wx in key[0])
-                hit = classes[key] = (offs, wts, dict(zip(offs, wts)))
+                hit = classes[key] = (offs, wts, dict(zip(offs, wts)), tuple(zip(offs, wts)))
             self.win.append(hit)
+        self.taps = [t[3] for t in self.win]  # per stud: ((offset, w_ij), ...)
         # d = seen[b] - seen[a] and its monomials for d^T Q d, per ordered pair (a, b)
         self.d = [[tuple(q - p for p, q in zip(self.seen[a], self.seen[b])) for b in range(k)] for a in range(k)]
         self.mono = [[(d0 * d0, 2 * d0 * d1, 2 * d0 * d2, d1 * d1, 2 * d1 * d2, d2 * d2)
                       for d0, d1, d2 in row] for row in self.d]
+        # what prices a move a -> b in one lookup: (2 d, monomials)
+        self.price = [[(2 * d[0], 2 * d[1], 2 * d[2]) + m for d, m in zip(drow, mrow)]
+                      for drow, mrow in zip(self.d, self.mono)]
         # the forward half of the 8-neighbourhood (each adjacent pair once), with the blur's
         # autocorrelation there (to screen swaps)
-        self.pairs = [(dx, dy, math.exp(-(dx * dx + dy * dy) / (4 * perceive.SIGMA ** 2)))
-                      for dx, dy in ((1, 0), (-1, 1), (0, 1), (1, 1))]
+        pairs = [(dx, dy, math.exp(-(dx * dx + dy * dy) / (4 * perceive.SIGMA ** 2)))
+                 for dx, dy in ((1, 0), (-1, 1), (0, 1), (1, 1))]
+        self.fwd = [tuple(((y + dy) * width + x + dx, rho) for dx, dy, rho in pairs
+                          if 0 <= x + dx < width and y + dy < height)
+                    for y in range(height) for x in range(width)]  # per stud: (neighbour, rho)
+        self._cross = {}  # (window of j, window of k, k - j) -> ((offset from k, w_ij w_ik), ...)
+        self._last = None  # (blurred mosaic, metric terms per stud) of the last prepare
         self.changes = self.swaps = self.trades = 0
 
     # -- the model of one pass ---------------------------------------------------------
     def prepare(self, bm, de):
         """Rebuild the quadratic model at the current mosaic (blurred ``bm``, errors ``de``)."""
         n = self.w * self.h
-        bt = self.bt
         amat = []
         g0, g1, g2 = [0.0] * n, [0.0] * n, [0.0] * n
-        for i in range(n):
-            p, q = bt[i], bm[i]
-            a00, a01, a02, a11, a12, a22 = t = metric(((p[0] + q[0]) / 2, (p[1] + q[1]) / 2, (p[2] + q[2]) / 2),
-                                                      1 / (2 * max(de[i], FLOOR)))
+        terms, floor = _metric_terms, FLOOR
+        # the metric's terms depend on the stud's blurred colour only: kept where it holds
+        last_bm, last = self._last if self._last is not None else ([None] * n, None)
+        kept = [None] * n
+        for i, p, q, e, q_ in zip(range(n), self.bt, bm, de, last_bm):
+            p0, p1, p2 = p
+            q0, q1, q2 = q
+            u = last[i] if q == q_ else terms(((p0 + q0) / 2, (p1 + q1) / 2, (p2 + q2) / 2))
+            kept[i] = u
+            u0, u1, u2, u3, u4, u5 = u
+            w = 1 / (2 * (e if e > floor else floor))
+            a00, a01, a02, a11, a12, a22 = t = w * u0, w * u1, w * u2, w * u3, w * u4, w * u5
             amat.append(t)
-            e0, e1, e2 = q[0] - p[0], q[1] - p[1], q[2] - p[2]
+            e0, e1, e2 = q0 - p0, q1 - p1, q2 - p2
             g0[i] = a00 * e0 + a01 * e1 + a02 * e2
             g1[i] = a01 * e0 + a11 * e1 + a12 * e2
             g2[i] = a02 * e0 + a12 * e1 + a22 * e2
-        self.a, self.g = amat, (g0, g1, g2)
-        self.q = list(zip(*_blur_t(list(zip(*amat)), self.w, self.h, square=True)))
-        self.c = [list(v) for v in _blur_t(self.g, self.w, self.h)]
+        self.a, self.g = amat, list(zip(g0, g1, g2))
+        self.q = list(zip(*_blur_t(list(zip(*amat)), self.w, self.h, self.r, square=True)))
+        self.cv = list(zip(*_blur_t((g0, g1, g2), self.w, self.h, self.r)))
         self.stale = [False] * n
+        self._last = (bm, kept)
 
     def c_of(self, j):
         """``c_j = sum_i w_ij g_i``, recomputed when a move nearby made it stale."""
-        c = self.c
         if not self.stale[j]:
-            return c[0][j], c[1][j], c[2][j]
-        offs, wts, _ = self.win[j]
-        g0, g1, g2 = self.g
+            return self.cv[j]
+        g = self.g
         c0 = c1 = c2 = 0.0
-        for o, ww in zip(offs, wts):
-            i = j + o
-            c0 += ww * g0[i]
-            c1 += ww * g1[i]
-            c2 += ww * g2[i]
-        c[0][j], c[1][j], c[2][j] = c0, c1, c2
+        for o, ww in self.taps[j]:
+            x0, x1, x2 = g[j + o]
+            c0 += ww * x0
+            c1 += ww * x1
+            c2 += ww * x2
+        self.cv[j] = c = (c0, c1, c2)
         self.stale[j] = False
-        return c0, c1, c2
+        return c
 
     def delta(self, j, c, a, b):
         """Modelled change of the error when stud ``j`` (sums ``c``) goes from ``a`` to ``b``."""
@@ -327,23 +446,23 @@ class _State:
         """``dj^T P_jk dk`` with ``P_jk = sum_i w_ij w_ik A_i``: what changes ``dj`` at stud ``j``
         and ``dk`` at stud ``k`` share through the blur (0 when their windows do not meet)."""
         w = self.w
-        r = 2 * perceive.RADIUS
+        r = 2 * self.r
         if abs(j % w - k % w) > r or abs(j // w - k // w) > r:
             return 0.0
-        near = self.win[j][2]
-        offs, wts, _ = self.win[k]
+        wj, wk = self.win[j], self.win[k]
+        key = (id(wj), id(wk), k - j)
+        both = self._cross.get(key)
+        if both is None:  # the studs both windows reach, with the product of their weights
+            near = wj[2]
+            both = self._cross[key] = tuple((o, near[k + o - j] * ww) for o, ww in wk[3] if k + o - j in near)
         x0, x1, x2 = dk
         y0, y1, y2 = dj
         amat = self.a
         t = 0.0
-        for o, wk in zip(offs, wts):
-            i = k + o
-            wj = near.get(i - j)
-            if wj is None:
-                continue
-            a00, a01, a02, a11, a12, a22 = amat[i]
-            t += wj * wk * (y0 * (a00 * x0 + a01 * x1 + a02 * x2) + y1 * (a01 * x0 + a11 * x1 + a12 * x2)
-                            + y2 * (a02 * x0 + a12 * x1 + a22 * x2))
+        for o, ww in both:
+            a00, a01, a02, a11, a12, a22 = amat[k + o]
+            t += ww * (y0 * (a00 * x0 + a01 * x1 + a02 * x2) + y1 * (a01 * x0 + a11 * x1 + a12 * x2)
+                       + y2 * (a02 * x0 + a12 * x1 + a22 * x2))
         return t
 
     def apply(self, j, b):
@@ -356,19 +475,18 @@ class _State:
             sp[a] += 1
         if sp[b] is not None:
             sp[b] -= 1
-        g0, g1, g2 = self.g
+        g = self.g
         amat = self.a
-        offs, wts, _ = self.win[j]
-        for o, ww in zip(offs, wts):
+        for o, ww in self.taps[j]:
             i = j + o
             a00, a01, a02, a11, a12, a22 = amat[i]
             x0, x1, x2 = ww * d0, ww * d1, ww * d2
-            g0[i] += a00 * x0 + a01 * x1 + a02 * x2
-            g1[i] += a01 * x0 + a11 * x1 + a12 * x2
-            g2[i] += a02 * x0 + a12 * x1 + a22 * x2
+            y0, y1, y2 = g[i]
+            g[i] = (y0 + (a00 * x0 + a01 * x1 + a02 * x2), y1 + (a01 * x0 + a11 * x1 + a12 * x2),
+                    y2 + (a02 * x0 + a12 * x1 + a22 * x2))
         # every c within twice the radius now needs recomputing
         w, h = self.w, self.h
-        r = 2 * perceive.RADIUS
+        r = 2 * self.r
         jx, jy = j % w, j // w
         x0_, x1_ = max(0, jx - r), min(w, jx + r + 1)
         run = [True] * (x1_ - x0_)
@@ -383,6 +501,9 @@ class _State:
         w, h = self.w, self.h
         labels, free, spare = self.labels, self.free, self.spare
         k = len(self.seen)
+        qv, price, stale, cv, fwd = self.q, self.price, self.stale, self.cv, self.fwd
+        c_of, apply_ = self.c_of, self.apply
+        tol = -TOL
         made = 0
         clock = time.perf_counter
         for y in range(h):
@@ -396,53 +517,62 @@ class _State:
                 if not free[j]:
                     continue
                 a = labels[j]
-                c0, c1, c2 = c = self.c_of(j)
-                q0, q1, q2, q3, q4, q5 = qj = self.q[j]
-                drow, mrow = self.d[a], self.mono[a]
-                best, bb = -TOL, -1
+                c0, c1, c2 = c_of(j) if stale[j] else cv[j]
+                q0, q1, q2, q3, q4, q5 = qv[j]
+                prow = price[a]
+                best, bb = tol, -1
                 for b in open_:
                     if b == a:
                         continue
-                    d0, d1, d2 = drow[b]
-                    m0, m1, m2, m3, m4, m5 = mrow[b]
-                    v = 2 * (c0 * d0 + c1 * d1 + c2 * d2) + q0 * m0 + q1 * m1 + q2 * m2 + q3 * m3 + q4 * m4 + q5 * m5
+                    e0, e1, e2, m0, m1, m2, m3, m4, m5 = prow[b]
+                    v = c0 * e0 + c1 * e1 + c2 * e2
+                    if v >= best + TOL:  # the quadratic part is >= 0: it cannot beat the best
+                        continue
+                    v = v + q0 * m0 + q1 * m1 + q2 * m2 + q3 * m3 + q4 * m4 + q5 * m5
                     if v < best:
                         best, bb = v, b
                 if bb >= 0:
-                    self.apply(j, bb)
+                    apply_(j, bb)
                     self.changes += 1
                     made += 1
                     if spare[bb] is not None and spare[bb] == 0 or spare[a] == 1:
                         open_ = [b for b in range(k) if spare[b] is None or spare[b] > 0]
                     a = bb
-                    c = self.c_of(j)
+                    c0, c1, c2 = c_of(j)
+                    prow = price[a]
                 # swaps with the neighbours (exchanging two colours keeps the counts)
-                for dx, dy, rho in self.pairs:
-                    xx, yy = x + dx, y + dy
-                    if not (0 <= xx < w and yy < h):
-                        continue
-                    kk = yy * w + xx
+                for kk, rho in fwd[j]:
                     b = labels[kk]
                     if b == a or not free[kk]:
                         continue
                     # screen with the sums as they were (maybe stale) and the blur's autocorrelation,
                     # then price exactly
-                    cc = self.c
-                    dj, dk = self.delta(j, c, a, b), self.delta(kk, (cc[0][kk], cc[1][kk], cc[2][kk]), b, a)
-                    m = self.mono[a][b]
-                    qq = sum(map(mul, qj, m)) + sum(map(mul, self.q[kk], m))
-                    if dj + dk - rho * qq >= -TOL:
+                    e0, e1, e2, m0, m1, m2, m3, m4, m5 = prow[b]
+                    f0, f1, f2, n0, n1, n2, n3, n4, n5 = price[b][a]
+                    k0, k1, k2 = cv[kk]
+                    dj = c0 * e0 + c1 * e1 + c2 * e2
+                    dk = k0 * f0 + k1 * f1 + k2 * f2
+                    if dj + dk >= 0.0:  # the screen adds (1 - rho) (d^T Q_j d + d^T Q_k d) >= 0: it fails
                         continue
-                    if self.stale[kk]:
-                        dk = self.delta(kk, self.c_of(kk), b, a)
+                    r0, r1, r2, r3, r4, r5 = qv[kk]
+                    dj = dj + q0 * m0 + q1 * m1 + q2 * m2 + q3 * m3 + q4 * m4 + q5 * m5
+                    dk = dk + r0 * n0 + r1 * n1 + r2 * n2 + r3 * n3 + r4 * n4 + r5 * n5
+                    qq = (q0 * m0 + q1 * m1 + q2 * m2 + q3 * m3 + q4 * m4 + q5 * m5
+                          + (r0 * m0 + r1 * m1 + r2 * m2 + r3 * m3 + r4 * m4 + r5 * m5))
+                    if dj + dk - rho * qq >= tol:
+                        continue
+                    if stale[kk]:
+                        k0, k1, k2 = c_of(kk)
+                        dk = k0 * f0 + k1 * f1 + k2 * f2 + r0 * n0 + r1 * n1 + r2 * n2 + r3 * n3 + r4 * n4 + r5 * n5
                     d = self.d[a][b]
-                    if dj + dk - 2 * self.cross(j, kk, d, d) < -TOL:  # exact
-                        self.apply(j, b)
-                        self.apply(kk, a)
+                    if dj + dk - 2 * self.cross(j, kk, d, d) < tol:  # exact
+                        apply_(j, b)
+                        apply_(kk, a)
                         self.swaps += 1
                         made += 1
                         a = b
-                        c = self.c_of(j)
+                        c0, c1, c2 = c_of(j)
+                        prow = price[a]
         return made
 
     def trade(self, deadline) -> int:
@@ -465,26 +595,40 @@ class _State:
         studs that lose least by giving it up, each pair priced exactly before it is made."""
         labels, free, spare = self.labels, self.free, self.spare
         n, k = self.w * self.h, len(self.seen)
-        qv, dd, mono = self.q, self.d, self.mono
+        qv, dd, price = self.q, self.d, self.price
+        cv, stale, c_of = self.cv, self.stale, self.c_of
         opens = [s for s in range(k) if s != b and (spare[s] is None or spare[s] > 0)]
+        into = [row[b] for row in price]  # a -> b, per a
+        out = [price[b][s] for s in opens]  # b -> s, per open s
+        tol = -TOL
         want, give = [], []  # (modelled change, stud): taking b / giving b up for an open colour
-        for j in range(n):
-            if not free[j]:
+        for j in [j for j, s in enumerate(stale) if s]:  # every price below needs fresh sums
+            if free[j]:
+                c_of(j)
+        for j, a, c, fr in zip(range(n), labels, cv, free):
+            if not fr:
                 continue
-            a = labels[j]
-            c0, c1, c2 = self.c_of(j)
-            q0, q1, q2, q3, q4, q5 = qv[j]
-            best = math.inf
-            for x, y in ((a, b),) if a != b else ((b, s) for s in opens):
-                d0, d1, d2 = dd[x][y]
-                m0, m1, m2, m3, m4, m5 = mono[x][y]
-                v = 2 * (c0 * d0 + c1 * d1 + c2 * d2) + q0 * m0 + q1 * m1 + q2 * m2 + q3 * m3 + q4 * m4 + q5 * m5
-                if v < best:
-                    best = v
             if a != b:
-                if best < -TOL:
-                    want.append((best, j))
-            elif best < math.inf:
+                e0, e1, e2, m0, m1, m2, m3, m4, m5 = into[a]
+                c0, c1, c2 = c
+                v = c0 * e0 + c1 * e1 + c2 * e2
+                if v >= 0.0:  # the quadratic part is >= 0: not below -TOL
+                    continue
+                q0, q1, q2, q3, q4, q5 = qv[j]
+                v = v + q0 * m0 + q1 * m1 + q2 * m2 + q3 * m3 + q4 * m4 + q5 * m5
+                if v < tol:
+                    want.append((v, j))
+            elif out:
+                c0, c1, c2 = c
+                q0, q1, q2, q3, q4, q5 = qv[j]
+                best = math.inf
+                for e0, e1, e2, m0, m1, m2, m3, m4, m5 in out:
+                    v = c0 * e0 + c1 * e1 + c2 * e2
+                    if v >= best + TOL:
+                        continue
+                    v = v + q0 * m0 + q1 * m1 + q2 * m2 + q3 * m3 + q4 * m4 + q5 * m5
+                    if v < best:
+                        best = v
                 give.append((best, j))
         want.sort()
         give.sort()
@@ -554,15 +698,15 @@ def look(dither, match, adjust, metric, seen, pins, size, refine, refine_budget,
     for lab in (flat, dither, fs):
         if lab not in starts:
             starts.append(lab)
-    bt = [color.linear_to_lab_1(p) for p in _blur_list(target, w, h)]
-    starts.sort(key=lambda lab: sum(error_map(bt, _blur_list([seen[j] for j in lab], w, h))))  # stable
+    eye = _Eye(target, w, h)
+    starts.sort(key=lambda lab: eye.judge(seen, lab, keep=True)[2])  # stable
     if refine_budget is not None:  # the budget covers this whole stage
         left = max(0.0, refine_budget - (time.perf_counter() - t0))
         share = left / refine_budget if refine_budget > 0 else 0.0  # of the stage's budget, for refining
         tick = None if progress is None else (lambda f: progress(1 - share * (1 - f)))
-        return refine_labels(target, seen, starts[0], w, h, free_stock, pins, left, progress=tick).labels
+        return refine_labels(target, seen, starts[0], w, h, free_stock, pins, left, progress=tick, eye=eye).labels
     runs = starts[:2]
-    results = [refine_labels(target, seen, lab, w, h, free_stock, pins,
+    results = [refine_labels(target, seen, lab, w, h, free_stock, pins, eye=eye,
                              progress=None if progress is None else (lambda f, i=i: progress((i + f) / len(runs))))
                for i, lab in enumerate(runs)]
     return min(results, key=lambda r: r.error).labels  # the first on a tie

@@ -210,11 +210,12 @@ def auto_adjust(proxy: Proxy, seen, stock, start: image.Adjustments | None = Non
     zero = image.Adjustments()
     start = start or zero
     base = start if start_error < default_error else zero
-    left = None if budget is None else max(0.2, (budget - (time.perf_counter() - t0)) / 2)
+    # the last two only when not judged already
+    finalists = list({_key(a): a for a in (base, best, start, zero)}.values())
     refined = {}
-    for a in (base, best, start, zero):  # the last two only when not judged already
-        if _key(a) not in refined:
-            refined[_key(a)] = _refined_error(proxy, seen, stock, a, look, left)
+    for i, a in enumerate(finalists):  # the time left shared among those still to refine
+        left = None if budget is None else max(0.2, (budget - (time.perf_counter() - t0)) / (len(finalists) - i))
+        refined[_key(a)] = _refined_error(proxy, seen, stock, a, look, left)
     if refined[_key(best)] >= refined[_key(base)] * (1 - REL_TOL):
         best = base
     return AutoResult(best, refined[_key(best)], refined[_key(start)], refined[_key(zero)],
@@ -241,11 +242,15 @@ def _search(proxy: Proxy, seen, stock, start, guesses, steps, deadline, max_eval
     seen_sp = [proxy.metric.to_space_1(s) for s in seen]
     cache: dict = {}
 
+    took = [0.0]  # seconds of the last evaluation: one is not started when it would end past the deadline
+
     def error(adj):
         k = _key(adj)
         if k not in cache:
+            t = time.perf_counter()
             target = proxy.photo if adj.is_identity() else image.to_list(image.adjust(proxy.photo, adj))
             cache[k] = seen_error(proxy, seen, look_labels(proxy, target, seen, seen_sp, stock, look))
+            took[0] = time.perf_counter() - t
         return cache[k]
 
     zero = image.Adjustments()
@@ -258,7 +263,7 @@ def _search(proxy: Proxy, seen, stock, start, guesses, steps, deadline, max_eval
             best, best_e = g, e
 
     def out_of_time():
-        return len(cache) >= max_evals or (deadline is not None and time.perf_counter() > deadline)
+        return len(cache) >= max_evals or (deadline is not None and time.perf_counter() + took[0] > deadline)
 
     while not out_of_time() and any(steps[k] >= SEARCH[k][1] for k in SEARCH):
         moved = False
@@ -286,7 +291,9 @@ def _search(proxy: Proxy, seen, stock, start, guesses, steps, deadline, max_eval
 
 def auto_adjust_for(img: image.RGBA, settings, budget: float | None = None) -> AutoResult:
     """Auto adjust for a photo and a settings object (or its JSON form): the person's
-    pieces, piece, crop, size and adjustments, as the pipeline would use them."""
+    pieces, piece, crop, size and adjustments, as the pipeline would use them. ``budget``
+    (seconds) covers the whole call, the proxies' making included."""
+    t0 = time.perf_counter()
     from . import pipeline, project  # (they import this module)
     p = pipeline.Pipeline()
     project.configure(p, settings)
@@ -295,7 +302,8 @@ def auto_adjust_for(img: image.RGBA, settings, budget: float | None = None) -> A
     proxy = make_proxy(img, o.size, o.crop, o.background, o.metric)
     coarse = make_proxy(img, o.size, o.crop, o.background, o.metric, COARSE_STUDS) if proxy.n > COARSE_STUDS else None
     look = Look(o.dither, o.strength, o.serpentine, o.poster, o.refine and not o.poster)  # as the pipeline
-    return auto_adjust(proxy, seen, p.palette.stock, o.adjustments, budget, coarse=coarse, look=look)
+    left = None if budget is None else max(0.0, budget - (time.perf_counter() - t0))
+    return auto_adjust(proxy, seen, p.palette.stock, o.adjustments, left, coarse=coarse, look=look)
 
 
 # -- poster mode -----------------------------------------------------------------------------
