@@ -489,6 +489,18 @@ def _stalled(counts, cap, state) -> bool:
     return state[1] > len(cap)
 
 
+def _shift(flows, members, g, a, b, m):
+    """Move ``m`` studs of group ``g`` from colour ``a`` to ``b``: its flows, and which
+    groups have studs on each colour."""
+    f = flows[g]
+    f[a] -= m
+    if not f[a]:
+        del f[a]
+        members[a].discard(g)
+    f[b] = f.get(b, 0) + m
+    members[b].add(g)
+
+
 def _raise_groups_pure(rows, sizes, cap, max_rounds, nearest):
     k = len(cap)
     cols = range(k)
@@ -522,14 +534,8 @@ def _raise_groups_pure(rows, sizes, cap, max_rounds, nearest):
         counts[c] -= e
         last = 0
         for margin, g, bj in cand:
-            f = flows[g]
-            m = min(e, f[c])
-            f[c] -= m
-            if not f[c]:
-                del f[c]
-                members[c].discard(g)
-            f[bj] = f.get(bj, 0) + m
-            members[bj].add(g)
+            m = min(e, flows[g][c])
+            _shift(flows, members, g, c, bj, m)
             counts[bj] += m
             e -= m
             last = margin
@@ -684,13 +690,7 @@ def _shortest_paths_groups(rows, flows, counts, cap, prices) -> int:
             elif b == t:
                 used[a] += m
             else:
-                f = flows[g]
-                f[a] -= m
-                if not f[a]:
-                    del f[a]
-                    members[a].discard(g)
-                f[b] = f.get(b, 0) + m
-                members[b].add(g)
+                _shift(flows, members, g, a, b, m)
                 counts[a] -= m
                 counts[b] += m
                 r = rows[g]
