@@ -114,3 +114,16 @@ def artifacts():
     d = ROOT / "test-artifacts"
     d.mkdir(exist_ok=True)
     return d
+
+
+@pytest.fixture(scope="session")
+def moto_files(tmp_path_factory):
+    """The Middlebury "Motorcycle" photo reduced to 741 x 500 (as a phone photo would be for 48
+    studs) and its ground-truth depth as a grey PNG (tests/depth_models.py)."""
+    import depth_models
+    from PIL import Image
+    d = tmp_path_factory.mktemp("moto")
+    photo, dm = depth_models.motorcycle()
+    Image.frombytes("RGBA", (photo.width, photo.height), photo.data).convert("RGB") \
+        .resize((741, 500), Image.BOX).save(d / "motorcycle.png")
+    return d / "motorcycle.png", depth_models.depth_png(d / "motorcycle-depth.png", dm)

@@ -7,12 +7,11 @@ from fractions import Fraction
 from math import floor
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
-import depth_models
 from helpers import photo_path
-from ui import READY, upload, wait_mosaic
+import ui
+from ui import upload, wait_mosaic
 
 pytestmark = pytest.mark.e2e
 RELIEF_ON = "body[data-relief=on]"
@@ -28,15 +27,8 @@ def state(page):
 
 
 def edit(page, action):
-    """Do ``action`` and wait for the engine's answer (a new mosaic drawn)."""
-    before = page.locator("body").get_attribute("data-computed")
-    action()
-    for _ in range(1200):
-        if page.locator("body").get_attribute("data-computed") != before and page.locator(READY).count():
-            return
-        assert not page.locator("[data-testid=status][data-state=error]").count(), page.locator("#error-text").inner_text()
-        page.wait_for_timeout(50)
-    raise AssertionError("no new mosaic was drawn")
+    """Do ``action`` and wait for the new mosaic (a message instead fails the test)."""
+    assert ui.edit(page, action), page.locator("#error-text").inner_text()
 
 
 def click_stud(page, x, y):
@@ -231,15 +223,6 @@ def test_painted_studs_stay_on_the_same_place_of_the_picture(page):
 
 
 # ---------- 1 and 2 with a relief ----------
-
-@pytest.fixture(scope="module")
-def moto_files(tmp_path_factory):
-    d = tmp_path_factory.mktemp("moto")
-    photo, dm = depth_models.motorcycle()
-    Image.frombytes("RGBA", (photo.width, photo.height), photo.data).convert("RGB") \
-        .resize((741, 500), Image.BOX).save(d / "motorcycle.png")
-    return d / "motorcycle.png", depth_models.depth_png(d / "motorcycle-depth.png", dm)
-
 
 def wait_relief(page, on=True):
     page.wait_for_selector(f"body[data-relief={'on' if on else 'off'}]", timeout=90_000)

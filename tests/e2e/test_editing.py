@@ -10,7 +10,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from helpers import photo_path
-from ui import READY, check_stock, counts, upload, wait_mosaic
+from ui import READY, check_stock, counts, edit, upload, wait_mosaic
 
 pytestmark = pytest.mark.e2e
 
@@ -25,19 +25,6 @@ STATE = """async () => {
 
 def state(page):
     return page.evaluate(STATE)
-
-
-def edit(page, action):
-    """Do ``action`` and wait for the engine's answer: a new mosaic, or a message (returns False)."""
-    before = page.locator("body").get_attribute("data-computed")
-    action()
-    for _ in range(600):
-        if page.locator("body").get_attribute("data-computed") != before and page.locator(READY).count():
-            return True
-        if page.locator("[data-testid=status][data-state=error]").count():
-            return False
-        page.wait_for_timeout(50)
-    raise AssertionError("no new mosaic and no message")
 
 
 def until(page, check, seconds=30):

@@ -16,15 +16,6 @@ RELIEF_ON = "body[data-relief=on]"
 BACKGROUND = (0xEE, 0xF1, 0xF5)  # the 3D view's scene background (view3d.js)
 
 
-@pytest.fixture(scope="module")
-def moto_files(tmp_path_factory):
-    d = tmp_path_factory.mktemp("moto")
-    photo, dm = depth_models.motorcycle()
-    Image.frombytes("RGBA", (photo.width, photo.height), photo.data).convert("RGB") \
-        .resize((741, 500), Image.BOX).save(d / "motorcycle.png")
-    return d / "motorcycle.png", depth_models.depth_png(d / "motorcycle-depth.png", dm)
-
-
 def slow_model_bytes(layers=40, channels=64) -> bytes:
     """A model with MiDaS v2.1 small's signature (1x3x256x256 -> 1x256x256) that takes tens of
     seconds in WASM even on a fast machine: ``layers`` 3x3 convolutions of ``channels`` channels

@@ -27,6 +27,20 @@ def check_stock(page, total):
         assert stock is None or used <= stock
 
 
+def edit(page, action, steps=1200):
+    """Do ``action`` and wait for the engine's answer: a new mosaic drawn (True) or a message
+    in the status line (False); polls every 50 ms, ``steps`` times."""
+    before = page.locator("body").get_attribute("data-computed")
+    action()
+    for _ in range(steps):
+        if page.locator("body").get_attribute("data-computed") != before and page.locator(READY).count():
+            return True
+        if page.locator("[data-testid=status][data-state=error]").count():
+            return False
+        page.wait_for_timeout(50)
+    raise AssertionError("no new mosaic and no message")
+
+
 def upload(page, path):
     page.set_input_files("[data-testid=image-input]", str(path))
 
