@@ -198,8 +198,9 @@ $("#side-by-side").onchange = () => document.body.classList.toggle("hide-source"
 $("#undo").onclick = undo;
 $("#redo").onclick = redo;
 document.addEventListener("keydown", (e) => {
-  // a field being typed in keeps its own undo (text, search, price and count boxes)
-  const typing = e.target.matches("textarea, select, [contenteditable], input:not([type=checkbox]):not([type=radio]):not([type=range]):not([type=button]):not([type=file])");
+  // a field being typed in keeps its own undo (text, search, price and count boxes); a
+  // drop-down has none, and keeps the focus after a choice, so there Ctrl+Z undoes the choice
+  const typing = e.target.matches("textarea, [contenteditable], input:not([type=checkbox]):not([type=radio]):not([type=range]):not([type=button]):not([type=file])");
   if (!(e.ctrlKey || e.metaKey) || typing) return;
   if (e.key.toLowerCase() === "z") { e.preventDefault(); e.shiftKey ? redo() : undo(); }
   else if (e.key.toLowerCase() === "y") { e.preventDefault(); redo(); }

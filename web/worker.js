@@ -189,12 +189,17 @@ async function boot() {
   pump();
 }
 
-async function decode(blob, maxSide = 0) {
+const NOT_A_PHOTO = "This file could not be read as an image. Choose a photo (JPEG, PNG, WebP, GIF, AVIF...).";
+const NOT_A_DEPTH_MAP = "This file could not be read as a picture. Choose a depth map (a grey picture, nearer = "
+  + "brighter; PNG, JPEG, WebP...) or a depth model file (.onnx).";
+
+/** ``unreadable``: the sentence when the file is no picture (what the person was choosing). */
+async function decode(blob, maxSide = 0, unreadable = NOT_A_PHOTO) {
   let bmp;
   try {
     bmp = await createImageBitmap(blob, { imageOrientation: "from-image" });
   } catch (e) {
-    throw new Error("This file could not be read as an image. Choose a photo (JPEG, PNG, WebP, GIF, AVIF...).");
+    throw new Error(unreadable);
   }
   let { width, height } = bmp;
   let note = null;
@@ -285,7 +290,7 @@ async function handle(msg) {
       progress("Done", 1, id);
       post({ id, type: "done", result: { ...meta, data: buf } }, [buf]);
     } else if (type === "depth-image") {
-      const img = await decode(msg.blob, 512);
+      const img = await decode(msg.blob, 512, NOT_A_DEPTH_MAP);
       post({ id, type: "done", result: parse(api.set_depth_image(img.width, img.height, img.data)) });
     } else if (type === "depth-map") {
       const bytes = new Uint8Array(msg.values.buffer, msg.values.byteOffset, msg.values.byteLength);

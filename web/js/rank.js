@@ -29,6 +29,7 @@ async function autoAdjust() {
     const r = await engine.request({ type: "auto-adjust", settings: current() });
     commit((s) => { s.adjustments = { ...s.adjustments, ...r.adjustments }; });
     $("#auto-adjust-status").dataset.seconds = r.seconds; // the engine's time (read by the browser test)
+    $("#auto-adjust-status").dataset.for = JSON.stringify(state.settings.adjustments); // what it speaks of
     const before = Math.min(r.default_error, r.start_error);
     $("#auto-adjust-status").textContent = r.error_after < before
       ? `Auto adjust chose ${r.description}: seen from a distance the error falls from ${before.toFixed(1)} to ` +
@@ -102,5 +103,20 @@ export function initLook() {
 
 /** Show the settings in the controls. */
 export function renderLook() {
-  if (state.settings) $("#poster").checked = Boolean(state.settings.poster);
+  if (!state.settings) return;
+  const poster = Boolean(state.settings.poster);
+  $("#poster").checked = poster;
+  // the auto adjust sentence speaks of the sliders it set: once they change (Undo, a drag) it goes
+  const said = $("#auto-adjust-status");
+  if (said.dataset.for && said.dataset.for !== JSON.stringify(state.settings.adjustments)) {
+    said.textContent = "";
+    delete said.dataset.for;
+  }
+  // controls that would change nothing rest (pipeline._dither, _look): poster mode neither
+  // dithers nor refines, and without dithering there is no strength to set
+  const unused = { "#dither": poster, "#refine": poster, "#strength": poster || state.settings.dither === "none" };
+  for (const [id, off] of Object.entries(unused)) {
+    $(id).disabled = off;
+    $(id).title = !off ? "" : poster ? "Not used in poster mode" : "Used only with dithering";
+  }
 }

@@ -1,0 +1,132 @@
+"""Browser tests for small page bugs found by trying the page as a new user would (QA pass)."""
+from helpers import photo_path
+from ui import upload, wait_mosaic
+
+READY = "[data-testid=status][data-state=ready]"
+
+
+def test_poster_rests_the_controls_it_does_not_use(page):
+    """Poster mode neither dithers nor refines (pipeline._dither, _look), so Dithering, Strength
+    and Best look within stock are switched off while it is on, also after Undo, and come back
+    when it is off; Strength rests while there is no dithering: a person is not offered
+    controls that change nothing."""
+    upload(page, photo_path("chelsea.png"))
+    wait_mosaic(page, "48 × 48")
+    assert page.locator("#dither").input_value() == "none"
+    assert page.locator("#strength").is_disabled()  # no dithering: no strength to set
+    assert page.locator("#strength").get_attribute("title") == "Used only with dithering"
+    page.select_option("#dither", "floyd-steinberg")
+    page.wait_for_selector(READY)
+    unused = ["#dither", "#strength", "[data-testid=refine]"]
+    for sel in unused:
+        assert page.locator(sel).is_enabled()
+    page.check("[data-testid=poster]")
+    page.wait_for_selector(READY)
+    for sel in unused:
+        assert page.locator(sel).is_disabled(), sel
+    assert page.locator("#dither").get_attribute("title") == "Not used in poster mode"
+    page.click("#undo")
+    page.wait_for_selector(READY)
+    assert not page.is_checked("[data-testid=poster]")
+    assert page.locator("#dither").input_value() == "floyd-steinberg"
+    for sel in unused:
+        assert page.locator(sel).is_enabled(), sel
+    page.click("#redo")
+    page.wait_for_selector(READY)
+    assert page.is_checked("[data-testid=poster]")
+    assert page.locator("#dither").is_disabled()
+    page.uncheck("[data-testid=poster]")
+    page.wait_for_selector(READY)
+    assert page.locator("#dither").is_enabled()
+    assert page.locator("#strength").is_enabled()
+    page.select_option("#dither", "none")
+    page.wait_for_selector(READY)
+    assert page.locator("#strength").is_disabled()
+    page.click("#undo")  # back to Floyd-Steinberg: Strength is offered again
+    page.wait_for_selector(READY)
+    assert page.locator("#dither").input_value() == "floyd-steinberg"
+    assert page.locator("#strength").is_enabled()
+
+
+def _poll(page, script, timeout=120):
+    """Evaluate ``script`` until it is truthy (wait_for_function is blocked by the page's CSP)."""
+    import time
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        if page.evaluate(script):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {script}")
+
+
+def test_auto_adjust_sentence_goes_when_the_sliders_change(page):
+    """The sentence under Auto adjust speaks of the sliders it set ("... Undo brings your
+    settings back"); after a slider moves or Undo it no longer holds, so it goes."""
+    upload(page, photo_path("chelsea.png"))
+    wait_mosaic(page, "48 × 48")
+    status = "[data-testid=auto-adjust-status]"
+    page.click("[data-testid=auto-adjust]")
+    _poll(page, f"() => !document.querySelector('[data-testid=auto-adjust]').disabled"
+                f" && document.querySelector('{status}').textContent !== ''")
+    said = page.locator(status).inner_text()
+    assert said.startswith("Auto adjust chose") or said.startswith("Your adjustments already look best"), said
+    page.wait_for_selector(READY)
+    page.locator("#adj-hue").fill("12")  # a slider moved by the person
+    page.wait_for_selector(READY)
+    assert page.locator(status).inner_text() == ""
+    page.click("#undo")  # back to what auto adjust set: the sentence stays gone (it was about then)
+    page.wait_for_selector(READY)
+    assert page.locator(status).inner_text() == ""
+    page.click("[data-testid=auto-adjust]")  # a new run speaks again
+    _poll(page, f"() => !document.querySelector('[data-testid=auto-adjust]').disabled"
+                f" && document.querySelector('{status}').textContent !== ''")
+    if page.locator(status).inner_text().startswith("Auto adjust chose"):
+        page.click("#undo")  # Undo of the auto adjust: its sentence goes too
+        page.wait_for_selector(READY)
+        assert page.locator(status).inner_text() == ""
+
+
+def test_ctrl_z_right_after_a_drop_down_choice_undoes_it(page):
+    """A drop-down keeps the focus after a choice (mouse or keys) and has no undo of its own,
+    so Ctrl+Z there undoes the choice (as the Undo button does), and Ctrl+Y / Ctrl+Shift+Z
+    redo it; a text box keeps its own undo (test_editing covers that)."""
+    upload(page, photo_path("chelsea.png"))
+    wait_mosaic(page, "48 × 48")
+    page.focus("#dither")
+    page.select_option("#dither", "stucki")
+    page.wait_for_selector(READY)
+    assert page.evaluate("() => document.activeElement.id") == "dither"
+    page.keyboard.press("Control+z")
+    page.wait_for_selector(READY)
+    assert page.locator("#dither").input_value() == "none"
+    page.keyboard.press("Control+Shift+z")
+    page.wait_for_selector(READY)
+    assert page.locator("#dither").input_value() == "stucki"
+    page.focus("#piece")
+    page.select_option("#piece", "brick")
+    page.wait_for_selector(READY)
+    page.keyboard.press("Control+z")
+    page.wait_for_selector(READY)
+    assert page.locator("#piece").input_value() == "round-tile"
+    page.keyboard.press("Control+y")
+    page.wait_for_selector(READY)
+    assert page.locator("#piece").input_value() == "brick"
+
+
+def test_a_depth_map_that_is_no_picture_is_named_as_such(page, tmp_path):
+    """A file chosen as the depth map that is no picture gets a sentence about depth maps
+    (a grey picture, or a model file) next to the 3D relief, not "Choose a photo"; the
+    mosaic and its photo stay."""
+    upload(page, photo_path("motorcycle_left.png"))
+    wait_mosaic(page, "48 × 48")
+    grid = page.evaluate("async () => JSON.stringify((await import('./js/store.js')).state.mosaic.grid)")
+    bad = tmp_path / "depth.png"
+    bad.write_text("this is a text file, not a depth map")
+    page.set_input_files("[data-testid=depth-input]", str(bad))
+    page.wait_for_selector(".error-slot[data-where=relief] [data-testid=error]:not([hidden])")
+    said = page.locator("[data-testid=error]").inner_text()
+    assert "Choose a depth map" in said and ".onnx" in said, said
+    assert "Choose a photo" not in said
+    page.wait_for_selector(READY)
+    assert page.evaluate("async () => JSON.stringify((await import('./js/store.js')).state.mosaic.grid)") == grid
+    assert page.evaluate("document.body.dataset.relief") == "off"
