@@ -1,8 +1,10 @@
 """The best look within stock as the page runs it (issue 12): progress reports while refining
 (fractions that only grow, within 0..1), and reporting changes nothing else: not the mosaic,
 not the invariants (stock, painted studs, never worse than the start), not the cache."""
+import itertools
 import json
 import random
+import types
 
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
@@ -114,3 +116,23 @@ def test_browser_compute_passes_progress_while_refining_only(coffee):
     r2 = json.loads(browser.compute(json.dumps({**base, "refine": False}), fractions.append))
     assert fractions == [] and r2["perceived_delta_e"] >= r["perceived_delta_e"]
     assert len(r["perceived_map"]) == 16 and len(r["perceived_map"][0]) == 16
+
+
+def test_refining_keeps_its_share_of_the_budget_when_the_starts_took_it_all(coffee, monkeypatch):
+    """On a busy machine (or a big mosaic) building and judging the starts can use the whole
+    page budget; the refinement still gets MIN_REFINE_SHARE of it instead of returning the
+    best start unchanged. The clock is faked: it jumps past the budget once the starts are
+    built, then moves a microsecond a reading (so the refinement's share is plenty)."""
+    p = pipeline.Pipeline()
+    p.set_image(coffee)
+    pal, owned = pipeline.build_palette(["31197"])
+    p.set_palette(pal, owned)
+    p.set_options(size=(24, 24))
+    flat = p.run().perceived_delta_e
+    p.set_options(dither="floyd-steinberg", strength=100, serpentine=True)
+    best_start = min(flat, p.run().perceived_delta_e)  # the starts: flat, the dithering (here FS), FS
+    clock = iter(itertools.chain([0.0], itertools.count(100.0, 1e-6)))  # past the budget, then a microsecond a reading
+    monkeypatch.setattr(refine, "time", types.SimpleNamespace(perf_counter=lambda: next(clock)))
+    p.set_options(refine=True, refine_budget=0.8)
+    refined = p.run().perceived_delta_e
+    assert refined < 0.9 * best_start

@@ -671,6 +671,11 @@ class _State:
         return made
 
 
+#: Share of the page's time budget that refining gets even when building and judging the
+#: starts took longer (:func:`look`).
+MIN_REFINE_SHARE = 0.5
+
+
 def look(dither, match, adjust, metric, seen, pins, size, refine, refine_budget, progress=None):
     """Pipeline stage "look": the labels as dithered, or, with ``refine``, the best look
     within stock.
@@ -700,8 +705,10 @@ def look(dither, match, adjust, metric, seen, pins, size, refine, refine_budget,
             starts.append(lab)
     eye = _Eye(target, w, h)
     starts.sort(key=lambda lab: eye.judge(seen, lab, keep=True)[2])  # stable
-    if refine_budget is not None:  # the budget covers this whole stage
-        left = max(0.0, refine_budget - (time.perf_counter() - t0))
+    if refine_budget is not None:  # the budget covers this whole stage, but refining always
+        # gets at least MIN_REFINE_SHARE of it: on a busy machine or a big mosaic the starts alone
+        # can use it all, and the person would wait through the progress bar for no change
+        left = max(MIN_REFINE_SHARE * refine_budget, refine_budget - (time.perf_counter() - t0))
         share = left / refine_budget if refine_budget > 0 else 0.0  # of the stage's budget, for refining
         tick = None if progress is None else (lambda f: progress(1 - share * (1 - f)))
         return refine_labels(target, seen, starts[0], w, h, free_stock, pins, left, progress=tick, eye=eye).labels

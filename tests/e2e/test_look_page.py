@@ -44,6 +44,7 @@ def test_auto_adjust_poster_and_set_ranking(page, artifacts):
     assert any(v != 0 for v in moved.values()), moved
     wait_mosaic(page)
     status = page.locator("[data-testid=auto-adjust-status]").inner_text()
+    assert "against your photo as it is, without adjustments" in status  # not the figure under the mosaic
     for k, v in moved.items():
         if v:
             assert f"{k} {v:+d}" in status

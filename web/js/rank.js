@@ -32,8 +32,9 @@ async function autoAdjust() {
     $("#auto-adjust-status").dataset.for = JSON.stringify(state.settings.adjustments); // what it speaks of
     const before = Math.min(r.default_error, r.start_error);
     $("#auto-adjust-status").textContent = r.error_after < before
-      ? `Auto adjust chose ${r.description}: seen from a distance the error falls from ${before.toFixed(1)} to ` +
-        `${r.error_after.toFixed(1)} on a small preview. Undo brings your settings back.`
+      ? `Auto adjust chose ${r.description}: against your photo as it is, without adjustments, the error seen ` +
+        `from a distance falls from ${before.toFixed(1)} to ${r.error_after.toFixed(1)} on a small preview (the ` +
+        "figure under the mosaic compares it with the adjusted photo). Undo brings your settings back."
       : "Your adjustments already look best with these pieces: nothing changed.";
   } catch (e) {
     $("#auto-adjust-status").textContent = "";
