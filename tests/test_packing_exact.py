@@ -145,7 +145,7 @@ def test_guillotine_over_budget_returns_the_best_cover_it_put_together():
     assert done
     check_cover(cells, full, PLATES, 16)
     last = limit
-    for budget in (100, 200, 400):
+    for budget in (300, 600, 1000):  # covers from solved boxes appear after about 300 expansions here
         got, done = packing._guillotine(cells, shapes, costs, limit, budget)
         assert not done and got is not None
         check_cover(cells, got, PLATES, 16)

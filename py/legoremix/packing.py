@@ -6,19 +6,21 @@ Python in four steps:
 
 1. *Split.* Parts never cross a section boundary and never join studs that do not touch,
    so every section's 4-connected components are independent problems.
-2. *Exact.* Starting from the best of eight greedy scans, a depth-first branch and bound
-   over the "first uncovered stud" (the covered-stud bitmask is the state; a per-stud
-   lower bound and states already reached cheaper prune it) finds the optimum of most
-   small components within a small budget of states.
-3. *Big components* (where (2) ran out of budget and the parts are big on average,
-   typically a relief layer filling most of a section, or a flat colour area): the pilot
-   method (Duin & Voss 1999) builds a cover stud by stud, each time taking the part whose
-   largest-first completion is cheapest; then the best
+2. *Exact.* Starting from the best of eight greedy scans (optimal as it is when it meets
+   a lower bound: the per-stud floor or the corner count, :func:`_corners`), a
+   depth-first branch and bound over the "first uncovered stud" (the covered-stud bitmask
+   is the state; a per-stud lower bound, the corner count of the studs left and states
+   already reached cheaper prune it) finds the optimum of most small components within a
+   small budget of states.
+3. *Big components* (the parts big on average, and (2) out of budget or skipped as not
+   worth it, ``GUILLOTINE_FIRST``: typically a relief layer filling most of a section, or
+   a flat colour area): the pilot method (Duin & Voss 1999) builds a cover stud by stud,
+   each time taking the part whose largest-first completion is cheapest; then the best
    guillotine partition (Gilmore & Gomory 1966: dynamic programming over sub-rectangles,
    with bounds, shared sub-results, whole rectangles from a table by size, and cuts on
-   even lines or where the studs change) replaces it when cheaper; out of budget, the
-   cheapest cover put together from the sub-rectangles solved so far. On real relief
-   layers the guillotine optimum is the exact optimum or one part above it.
+   even lines or where the studs change, balanced cuts first) replaces it when cheaper;
+   out of budget, the cheapest cover put together from the sub-rectangles solved so far.
+   On real relief layers the guillotine optimum is the exact optimum or one part above it.
 4. *Large neighbourhood search* (Shaw 1998) from the best found, unless (3) finished:
    repeatedly free the parts meeting a small window and re-solve those studs with (2),
    keeping any improvement.
@@ -44,7 +46,13 @@ from dataclasses import dataclass
 #: and the more parts a component needs the costlier the search); the side
 #: (studs) up to which the guillotine search tries every cut; windows of the neighbourhood
 #: search (w, h in studs), most studs freed per window, states per window, passes.
+#: GUILLOTINE_FIRST (studs, studs per part): components at least that big whose greedy
+#: cover has at least that many studs per part skip the branch and bound and go straight
+#: to the pilot method and the guillotine search (there the branch and bound rarely
+#: finishes: on the relief benchmark 48 of 172 such components; skipping it there left
+#: both benchmarks' totals unchanged and took about 10 % off the relief time).
 COMPONENT_NODES = 2000
+GUILLOTINE_FIRST = (64, 7)
 GUILLOTINE_NODES = ((10, 3000), (7, 2000), (5, 500))
 SMALL_SIDE = 6
 WINDOWS = ((8, 4), (4, 8))
@@ -174,9 +182,11 @@ def total_cost(rects, cost=None) -> float:
 
 def _pack_component(comp, shapes, costs, section):
     """Best of the greedy scans, then branch and bound on the whole component (optimal
-    when it finishes), else the best of those, the pilot method and the guillotine
-    optimum, improved by the neighbourhood search unless the guillotine search finished
-    (on the benchmarks the windows then improved 1 of 223 such components)."""
+    when it finishes; skipped for big components with big parts, ``GUILLOTINE_FIRST``),
+    else the best of those, the pilot method and the guillotine optimum, improved by the
+    neighbourhood search unless the guillotine search finished (on the benchmarks the
+    windows then improved 1 of 223 such components). Any step whose cover meets the lower
+    bound (:func:`_bound`) ends it: nothing cheaper exists."""
     if len(comp) == 1:
         x, y = comp[0]
         if (1, 1) not in costs:
@@ -198,19 +208,24 @@ def _pack_component(comp, shapes, costs, section):
     if best is None:
         x, y = min(comp, key=lambda c: (c[1], c[0]))
         raise _uncoverable(x, y)
-    if _cost(best, costs) <= _floor(len(comp), fits, costs):
-        return best  # as cheap as the simplest lower bound: optimal
-    found, proven = _branch_and_bound(comp, fits, costs, _cost(best, costs), COMPONENT_NODES)
-    if found is not None:
-        best = found
-    if proven:
-        return best
+    bound = _bound(comp, fits, costs)
+    if _cost(best, costs) <= bound:
+        return best  # as cheap as a lower bound: optimal
+    studs_per_part = len(comp) * min(costs[s] for s in fits) / _cost(best, costs)
+    if not (len(comp) >= GUILLOTINE_FIRST[0] and studs_per_part >= GUILLOTINE_FIRST[1]):
+        found, proven = _branch_and_bound(comp, fits, costs, _cost(best, costs), COMPONENT_NODES)
+        if found is not None:
+            best = found
+        if proven or _cost(best, costs) <= bound:
+            return best
     studs_per_part = len(comp) * min(costs[s] for s in fits) / _cost(best, costs)
     budget = next((n for k, n in GUILLOTINE_NODES if studs_per_part >= k), None)
     if budget is not None:
         cand = _pilot(comp, fits, costs)
         if cand is not None and _cost(cand, costs) < _cost(best, costs):
             best = cand
+            if _cost(best, costs) <= bound:
+                return best
     if budget:
         cand, done = _guillotine(comp, fits, costs, _cost(best, costs), budget)
         if cand is not None:
@@ -225,6 +240,40 @@ def _floor(n, shapes, costs):
     up for whole-number costs)."""
     v = n * min(costs[s] / (s[0] * s[1]) for s in shapes)
     return math.ceil(v - 1e-9) if all(float(c).is_integer() for c in costs.values()) else v
+
+
+def _corners(x, step):
+    """A lower bound on the number of rectangles partitioning the studs of bitmask ``x``
+    (rows ``step`` bits apart, at least one empty bit right of each row): the corner count.
+    Every rectangle has four corners; at a lattice point with one stud of the four around it
+    (a convex corner of the region) or three (a reflex one) at least one rectangle has a
+    corner, with two diagonal studs two; so 4 x parts >= convex + reflex + 2 diagonal
+    points (the counting behind the minimum rectangle partition of a rectilinear polygon,
+    r/2 + 1 - holes parts for r reflex corners: Lipski et al. 1979, Ohtsuki 1982), about
+    twice the count of the studs with no neighbour left and above."""
+    left, up = x << 1, x << step
+    diag = up << 1
+    odd = x ^ left ^ up ^ diag  # one or three of the four studs
+    two = (x & diag & ~(left | up)) | (left & up & ~(x | diag))
+    return (odd.bit_count() + 2 * two.bit_count() + 3) // 4
+
+
+def _mask(cells):
+    """``cells`` as a bitmask with rows ``step`` bits apart (one empty bit right of each
+    row): (mask, step)."""
+    x0 = min(x for x, _ in cells)
+    y0 = min(y for _, y in cells)
+    step = max(x for x, _ in cells) - x0 + 2
+    m = 0
+    for x, y in cells:
+        m |= 1 << ((y - y0) * step + x - x0)
+    return m, step
+
+
+def _bound(cells, shapes, costs):
+    """A lower bound on the cost of covering ``cells``: the per-stud floor or the corner
+    count (:func:`_corners`) times the cheapest part, whichever is higher."""
+    return max(_floor(len(cells), shapes, costs), _corners(*_mask(cells)) * min(costs[s] for s in shapes))
 
 
 def _cost(rects, costs):
@@ -299,7 +348,7 @@ def _scan(comp, shapes, rows, mirror=False):
     return out
 
 
-def _frame(cells, shapes, costs):
+def _frame(cells, shapes, costs, pad=0):
     """The component's bounding box as one bitmask, scanning along the shorter side (fewer
     partly covered rows at a time): ``(w, h, flip, x0, y0, full, shp)``, with bit ``y * w + x``
     of ``full`` set for each stud and ``shp`` the shapes as ``(w, h, cost)`` in that frame
@@ -316,6 +365,7 @@ def _frame(cells, shapes, costs):
     else:
         pts = [(x - x0, y - y0) for x, y in cells]
         shp = [(a, b, costs[(a, b)]) for a, b in shapes]
+    w += pad
     full = 0
     for x, y in pts:
         full |= 1 << (y * w + x)
@@ -331,10 +381,12 @@ def _branch_and_bound(cells, shapes, costs, ub, budget):
     the part covering it), scanning along the shorter side; the state is the bitmask of
     covered studs. Pruned by (a) a lower bound: every stud costs at least the cheapest
     cost per stud of a part that can cover it, summed over the uncovered studs (a part
-    of area A covering studs whose best ratio is at most cost/A), and (b) states already
-    reached at no greater cost. Stops after ``budget`` states.
+    of area A covering studs whose best ratio is at most cost/A), (b) the corner count
+    of the uncovered studs (:func:`_corners`, on rows one empty bit apart), and (c) states
+    already reached at no greater cost. Stops after ``budget`` states.
     """
-    w, h, flip, x0, y0, full, shp = _frame(cells, shapes, costs)
+    # rows one bit apart beyond the box (an empty column), for the corner count
+    w, h, flip, x0, y0, full, shp = _frame(cells, shapes, costs, 1)
     # every valid top-left corner of each shape at once, by bit operations: a corner is
     # valid when the stud at each of the shape's offsets is in ``full`` (and the shape
     # does not wrap past the right edge)
@@ -379,6 +431,7 @@ def _branch_and_bound(cells, shapes, costs, ub, budget):
     seen = {}
     nodes = [0]
     path = []
+    cheapest = min(c for _, _, c in shp)
 
     def dfs(mask, g, lb):
         s = seen.get(mask)
@@ -396,11 +449,20 @@ def _branch_and_bound(cells, shapes, costs, ub, budget):
             g2, lb2 = g + p[1], lb - p[5]
             if g2 + lb2 > best[2]:
                 continue
-            path.append(p)
-            if mask | m == goal:
+            nxt = mask | m
+            if nxt == goal:
+                path.append(p)
                 best[:] = g2, list(path), g2 - slack
-            else:
-                dfs(mask | m, g2, lb2)
+                path.pop()
+                continue
+            u = full & ~nxt  # the corner count of the studs left (see _corners)
+            lu, uu = u << 1, u << w
+            du = uu << 1
+            if g2 + ((u ^ lu ^ uu ^ du).bit_count() + 2 * ((u & du & ~(lu | uu)) | (lu & uu & ~(u | du))).bit_count()
+                     + 3) // 4 * cheapest > best[2]:
+                continue
+            path.append(p)
+            dfs(nxt, g2, lb2)
             path.pop()
 
     proven = True
@@ -445,7 +507,7 @@ def _improve(rects, shapes, costs):
                     chosen = [parts[k] for k in sorted(ks)]
                     cells = [(i, j) for r in chosen for j in range(r.y, r.y + r.h) for i in range(r.x, r.x + r.w)]
                     old = _cost(chosen, costs)
-                    if len(cells) > WINDOW_STUDS or old <= _floor(len(cells), shapes, costs):
+                    if len(cells) > WINDOW_STUDS or old <= _bound(cells, shapes, costs):
                         continue
                     new, _ = _branch_and_bound(cells, shapes, costs, old, WINDOW_NODES)
                     if new is None:
@@ -584,11 +646,14 @@ def _guillotine(cells, shapes, costs, limit, budget):
     Dynamic programming over sub-rectangles (the recursion of Gilmore & Gomory 1966 for
     two-dimensional cutting), each shrunk to the box of its studs and shared by every box
     with the same studs (translations), searched depth-first with bounds: the per-stud
-    bound (2D prefix sums) and the corner bound (a stud with no neighbour to its left and
-    above is the top-left stud of its own part, so a box needs at least as many parts as
-    it has such studs, likewise for the other corners); a cut is skipped when the bounds
-    of its halves reach the best so far, and a box searched in vain keeps its limit as a
-    better bound."""
+    bound (2D prefix sums; for whole-number costs in exact integers) and the corner
+    bounds (a stud with no neighbour to its left and above is the top-left stud of its own
+    part, so a box needs at least as many parts as it has such studs, likewise for the
+    other corners; and the corner count of :func:`_corners`); a cut is skipped when the
+    bounds of its halves reach the best so far, a box stops trying cuts once one meets its
+    lower bound, and a box searched in vain keeps its limit as a better bound. Among cuts
+    of equal bound the most balanced go first: on the benchmarks that halved the gap
+    between an out-of-budget search and the exact optimum."""
     xs = [x for x, _ in cells]
     ys = [y for _, y in cells]
     x0, y0 = min(xs), min(ys)
@@ -600,18 +665,26 @@ def _guillotine(cells, shapes, costs, limit, budget):
     for x, y in cells:
         grid |= 1 << ((y - y0) * S + x - x0)
     # per-stud bound: each stud costs at least the cheapest cost per stud of a part that
-    # can cover it (studs grouped by that ratio, found with whole-grid bit operations)
+    # can cover it (studs grouped by that ratio, found with whole-grid bit operations); for
+    # whole-number costs in units of 1/scale (scale: the least common multiple of the
+    # areas), so that bounds are exact integers and need no rounding slack
+    integer = all(float(c).is_integer() for c in costs.values())
+    scale = 1
+    if integer:
+        for sw, sh in shapes:
+            scale = scale * (sw * sh) // math.gcd(scale, sw * sh)
     groups, left = [], grid
     for r, sw, sh in sorted((costs[s] / (s[0] * s[1]), s[0], s[1]) for s in shapes):
         valid = _runs(_runs(grid, sw, 1), sh, S)
         cover = _spread(_spread(valid, sw, 1), sh, S)
         if cover & left:
-            groups.append((cover & left, r))
+            groups.append((cover & left, int(costs[(sw, sh)]) * scale // (sw * sh) if integer else r))
             left &= ~cover
     W = w + 1
-    pre = [0.0] * (W * (h + 1))
+    zero = 0 if integer else 0.0
+    pre = [zero] * (W * (h + 1))
     for y in range(h):
-        run = 0.0
+        run = zero
         for x in range(w):
             i = y * S + x
             for g, r in groups:
@@ -619,9 +692,7 @@ def _guillotine(cells, shapes, costs, limit, budget):
                     run += r
                     break
             pre[(y + 1) * W + x + 1] = pre[y * W + x + 1] + run
-    integer = all(float(c).is_integer() for c in costs.values())
     cheapest = min(costs[s] for s in shapes)
-    ceil = math.ceil
     table = _full_table(shapes, costs)
 
     K = max(w, h) + 1  # box keys as one integer: ((a * K + b) * K + c) * K + d
@@ -634,9 +705,15 @@ def _guillotine(cells, shapes, costs, limit, budget):
     low_row = (1 << S) - 1
     nodes = {}   # (w, h, studs relative to the box's corner) -> node
     boxes = {}   # any box -> (node, x, y of its shrunk box) or None when empty
+    # the cuts on even lines across a box's width, by the parity of its left side: bit q
+    # of evens[(a + x0) % 2] set when the line a + q is even (in the picture)
+    evens = [0, 0]
+    for q in range(K + 1):
+        evens[q % 2] |= 1 << q
 
-    # a node: [lower bound, exact value or None, how (() for one part, else the two halves
-    # and their offsets), (w, h), cuts or None, its first box (a, b, c, d), full, studs]
+    # a node: [lower bound (the exact value once solved), exact value or None, how (() for
+    # one part, else the two halves and their offsets), (w, h), cuts or None, its first
+    # box (a, b, c, d), full, studs]
     def node(a, b, c, d):
         key = ((a * K + b) * K + c) * K + d
         hit = boxes.get(key, 0)
@@ -661,18 +738,73 @@ def _guillotine(cells, shapes, costs, limit, budget):
         if n is None:
             c, d = a + bw, b + bh
             v = pre[d * W + c] - pre[b * W + c] - pre[d * W + a] + pre[b * W + a]
-            v = ceil(v - 1e-9) if integer else v - 1e-9
+            v = -(-v // scale) if integer else v - 1e-9
             up, down, lft, rgt = ~(x << S), ~(x >> S), ~(x << 1), ~(x >> 1)
-            corner = max((x & up & lft).bit_count(), (x & up & rgt).bit_count(),
-                         (x & down & lft).bit_count(), (x & down & rgt).bit_count()) * cheapest
+            k = max((x & up & lft).bit_count(), (x & up & rgt).bit_count(),
+                    (x & down & lft).bit_count(), (x & down & rgt).bit_count())
+            lx, ux = x << 1, x << S
+            dx = ux << 1
+            k2 = ((x ^ lx ^ ux ^ dx).bit_count() + 2 * ((x & dx & ~(lx | ux)) | (lx & ux & ~(x | dx))).bit_count()
+                  + 3) // 4
+            corner = (k if k > k2 else k2) * cheapest
             full = x == ones[bh][bw]
             n = nodes[content] = [v if v > corner else corner, None, None, (bw, bh), None, (a, b, c, d), full, x]
             if full:  # a whole rectangle: its guillotine optimum (every cut) from the table
-                n[1], n[2] = _full_rect(bw, bh, table), 1
+                n[0] = n[1] = _full_rect(bw, bh, table)
+                n[2] = 1
         out = boxes[key] = (n, a, b)
         return out
 
     expanded = [0]
+
+    def cuts_of(n):
+        """Every cut of the node's box with the per-stud bounds of its halves (prefix
+        sums, no shrinking), most promising first: [bound, order, direction, line, halves];
+        among cuts of equal bound, those nearest the middle first (balanced halves find
+        cheap covers sooner than thin slices: on the benchmarks the same budget gives about
+        half the gap to the exact optimum), ``order`` being that rank as one integer."""
+        a, b, c, d = n[5]
+        cuts = []
+        # across a side longer than SMALL_SIDE, cuts on even lines (most sizes are even)
+        # and on odd lines only where the studs change (a column where some row starts
+        # or ends, a row unlike the one above): a heuristic that keeps the optimum of
+        # real relief layers at half the work; shorter sides get every cut
+        xc = n[7]
+        if c - a <= SMALL_SIDE:
+            edges = -1
+        else:
+            r = xc ^ (xc << 1)
+            for k in fold:
+                r |= r >> (k * S)
+            edges = (r & low_row) | evens[(a + x0) % 2]
+        bW, dW = b * W, d * W
+        c0, c1 = pre[dW + a] - pre[bW + a], pre[dW + c] - pre[bW + c]
+        mid = a + c
+        if integer:
+            for p in range(a + 1, c):
+                if edges >> (p - a) & 1:
+                    v = pre[dW + p] - pre[bW + p]
+                    cuts.append([-((c0 - v) // scale) - ((v - c1) // scale), abs(2 * p - mid) * 2 * K + p, 0, p, None])
+        else:
+            for p in range(a + 1, c):
+                if edges >> (p - a) & 1:
+                    cuts.append([c1 - c0 - 2e-9, abs(2 * p - mid) * 2 * K + p, 0, p, None])
+        small = d - b <= SMALL_SIDE
+        steps = xc ^ (xc << S)
+        row = (1 << (c - a)) - 1
+        r0, r1 = pre[bW + c] - pre[bW + a], pre[dW + c] - pre[dW + a]
+        mid = b + d
+        for p in range(b + 1, d):
+            if small or (p + y0) % 2 == 0 or steps >> ((p - b) * S) & row:
+                if integer:
+                    v = pre[p * W + c] - pre[p * W + a]
+                    cuts.append([-((r0 - v) // scale) - ((v - r1) // scale), (abs(2 * p - mid) * 2 + 1) * K + p,
+                                 1, p, None])
+                else:
+                    cuts.append([r1 - r0 - 2e-9, (abs(2 * p - mid) * 2 + 1) * K + p, 1, p, None])
+        cuts.sort()
+        n[4] = cuts
+        return cuts
 
     def f(n, limit):
         """The node's exact cost if below ``limit``, else a lower bound >= limit."""
@@ -685,44 +817,13 @@ def _guillotine(cells, shapes, costs, limit, budget):
             raise _OverBudget
         cuts = n[4]
         if cuts is None:
-            # every cut with the per-stud bounds of its halves (prefix sums, no shrinking),
-            # most promising first: the halves' nodes are made only when a cut is tried
-            a, b, c, d = n[5]
-            cuts = []
-            # across a side longer than SMALL_SIDE, cuts on even lines (most sizes are even)
-            # and on odd lines only where the studs change (a column where some row starts
-            # or ends, a row unlike the one above): a heuristic that keeps the optimum of
-            # real relief layers at half the work; shorter sides get every cut
-            xc = n[7]
-            r = xc ^ (xc << 1)
-            for k in fold:
-                r |= r >> (k * S)
-            edges = (r & low_row) | (-1 if c - a <= SMALL_SIDE else 0)
-            steps = (xc ^ (xc << S)) | (-1 if d - b <= SMALL_SIDE else 0)
-            row = (1 << (c - a)) - 1
-            # the per-stud bounds of both halves from the box's column and row sums
-            bW, dW = b * W, d * W
-            col = [pre[dW + p] - pre[bW + p] for p in range(a, c + 1)]
-            c0, c1 = col[0], col[-1]
-            for p in range(a + 1, c):
-                if (p + x0) % 2 == 0 or edges >> (p - a) & 1:
-                    v = col[p - a]
-                    cuts.append([ceil(v - c0 - 1e-9) + ceil(c1 - v - 1e-9) if integer else c1 - c0 - 2e-9,
-                                 0, p, None])
-            rw = [pre[q * W + c] - pre[q * W + a] for q in range(b, d + 1)]
-            r0, r1 = rw[0], rw[-1]
-            for p in range(b + 1, d):
-                if (p + y0) % 2 == 0 or steps >> ((p - b) * S) & row:
-                    v = rw[p - b]
-                    cuts.append([ceil(v - r0 - 1e-9) + ceil(r1 - v - 1e-9) if integer else r1 - r0 - 2e-9,
-                                 1, p, None])
-            cuts.sort()
-            n[4] = cuts
+            cuts = cuts_of(n)
         best, how = limit, None
         one = costs.get(n[3]) if n[6] else None
         if one is not None and one < best:
             best, how = one, ()
         a, b, c, d = n[5]
+        floor = n[0]  # nothing covers the node for less: stop there
         low = math.inf  # fail-soft: the least any cut could cost, when none beats the limit
         for cut in cuts:
             cb = cut[0]
@@ -730,32 +831,43 @@ def _guillotine(cells, shapes, costs, limit, budget):
                 if cb < low:
                     low = cb
                 break
-            halves = cut[3]
+            halves = cut[4]
             if halves is None:
-                p = cut[2]
-                if cut[1]:
-                    ha, hb = node(a, b, c, p), node(a, p, c, d)
+                p = cut[3]
+                if cut[2]:
+                    ka, kb = ((a * K + b) * K + c) * K + p, ((a * K + p) * K + c) * K + d
+                    ha, hb = boxes.get(ka, 0), boxes.get(kb, 0)
+                    if ha == 0:
+                        ha = node(a, b, c, p)
+                    if hb == 0:
+                        hb = node(a, p, c, d)
                 else:
-                    ha, hb = node(a, b, p, d), node(p, b, c, d)
-                halves = cut[3] = () if ha is None or hb is None else \
+                    ka, kb = ((a * K + b) * K + p) * K + d, ((p * K + b) * K + c) * K + d
+                    ha, hb = boxes.get(ka, 0), boxes.get(kb, 0)
+                    if ha == 0:
+                        ha = node(a, b, p, d)
+                    if hb == 0:
+                        hb = node(p, b, c, d)
+                halves = cut[4] = () if ha is None or hb is None else \
                     (ha[0], ha[1] - a, ha[2] - b, hb[0], hb[1] - a, hb[2] - b)
             if not halves:
                 continue
             pa, pb = halves[0], halves[3]
-            la = pa[1] if pa[1] is not None else pa[0]
-            lb = pb[1] if pb[1] is not None else pb[0]
+            la, lb = pa[0], pb[0]
             if la + lb >= best:
                 if la + lb < low:
                     low = la + lb
                 continue
-            va = f(pa, best - lb)
+            va = f(pa, best - lb) if pa[1] is None else la
             if va + lb >= best:
                 if va + lb < low:
                     low = va + lb
                 continue
-            vb = f(pb, best - va)
+            vb = f(pb, best - va) if pb[1] is None else lb
             if va + vb < best:
                 best, how = va + vb, halves
+                if best <= floor:
+                    break
             elif va + vb < low:
                 low = va + vb
         if how is None:
@@ -763,7 +875,8 @@ def _guillotine(cells, shapes, costs, limit, budget):
                 low = one
             n[0] = low if low > limit else limit
             return n[0]
-        n[1], n[2] = best, how
+        n[0] = n[1] = best
+        n[2] = how
         return best
 
     def build(n, ox, oy, out):
@@ -777,27 +890,26 @@ def _guillotine(cells, shapes, costs, limit, budget):
             build(pb, ox + bx, oy + by, out)
         return out
 
-    def known(n, memo):
+    def known(n):
         """The cheapest cover of a node made of solved nodes (its exact cost when solved,
-        else the best over its tried cuts; infinity when none), kept in n[8]."""
-        v = memo.get(id(n))
-        if v is None:
-            if n[1] is not None:
-                v, pick = n[1], None
-            else:
-                v, pick = math.inf, None
-                for cut in n[4] or ():
-                    if cut[0] >= v:  # sorted by bound: no later cut is cheaper
-                        break
-                    halves = cut[3]
-                    if halves:
-                        k = known(halves[0], memo)
-                        if k < v:
-                            k += known(halves[3], memo)
-                            if k < v:
-                                v, pick = k, halves
-            n[8:] = [pick]
-            memo[id(n)] = v
+        else the best over its tried cuts; infinity when none), kept in n[8:] as
+        [halves, cost] (computed once: the search has stopped)."""
+        if n[1] is not None:
+            return n[1]
+        if len(n) > 8:
+            return n[9]
+        v, pick = math.inf, None
+        for cut in n[4] or ():
+            if cut[0] >= v:  # sorted by bound: no later cut is cheaper
+                break
+            halves = cut[4]
+            if halves:
+                k = known(halves[0])
+                if k < v:
+                    k += known(halves[3])
+                    if k < v:
+                        v, pick = k, halves
+        n[8:] = [pick, v]
         return v
 
     def assemble(n, ox, oy, out):
@@ -813,7 +925,7 @@ def _guillotine(cells, shapes, costs, limit, budget):
     except _OverBudget:
         # the cheapest cover put together from the boxes solved so far (an unfinished
         # search often has found cheaper covers of the whole than the limit)
-        if known(top, {}) >= limit:
+        if known(top) >= limit:
             return None, False
         return assemble(top, tx, ty, []), False
     if v >= limit:
