@@ -13,11 +13,12 @@
 //   js/progressive.js     best look within stock: first answer at once, refined one with progress, cancel
 //   js/rank.js            Auto adjust, Poster, "Which set fits this picture?" (issue 12)
 //   js/compare.js         error heat map and before/after wipe over the mosaic
+//   js/photos.js          a new photo or project is one undo step (the previous photo kept in memory)
 import { loadAutosave, autosave } from "./js/autosave.js";
 import { checkedView, cropFromView, renderCrop, showPhoto, viewFromCrop } from "./js/crop.js";
 import { buildDownloads, progress as exportProgress, saveBlob } from "./js/downloads.js";
 import * as engine from "./js/engine-client.js";
-import { clearError, notice, setNote, setStatus, showError } from "./js/messages.js";
+import { clearError, flash, notice, setNote, setStatus, showError } from "./js/messages.js";
 import { draw, markStale, renderCounts, renderStats } from "./js/mosaic-view.js";
 import { paintFixes, renderTools, repaintPins } from "./js/tools.js";
 import { buildControls, resetFields, setSize, syncControls } from "./js/settings-panel.js";
@@ -29,6 +30,7 @@ import { initPieces, renderPieces } from "./js/pieces.js";
 import { initLook, renderLook } from "./js/rank.js";
 import { initInventory, renderInventory } from "./js/inventory.js";
 import { computeProgressive } from "./js/progressive.js";
+import { photoReplaced, photoRestored, replacingPhoto } from "./js/photos.js"; // replacing the photo is an undo step
 import "./js/compare.js"; // the error heat map and the before/after wipe over the mosaic
 
 const $ = (sel) => document.querySelector(sel);
@@ -102,10 +104,12 @@ async function restore(saved) {
   }
   restoreHistory(saved, state.defaults); // undo and redo go on where they were
   replaceSettings({ ...structuredClone(state.defaults), ...checked.settings, cropView: checkedView(saved.settings.cropView),
-    ...(saved.settings.reliefOff === true ? { reliefOff: true } : {}) }, { record: false }); // page-only: the relief removed
+    ...(saved.settings.reliefOff === true ? { reliefOff: true } : {}), // page-only: the relief removed
+    ...(typeof saved.settings.photo === "number" ? { photo: saved.settings.photo } : {}) }, { record: false }); // and the photo's id
   if (await loadImage(saved.image, { keepSettings: true })) {
-    setNote("restored", "Restored your last session.");
+    flash("Restored your last session.");
     if (saved.depth) await restoreDepth(saved.depth); // the relief's depth map too (kept for Undo if removed)
+    photoRestored(); // the steps of this photo stay; those of an earlier photo (not saved) go
   }
 }
 
@@ -140,6 +144,7 @@ async function loadImage(blob, { keepSettings = false } = {}) {
     showError("photo", e.message);
     return false;
   }
+  const swap = keepSettings ? null : replacingPhoto(); // the photo now in use, kept for Undo
   if (state.image?.url) URL.revokeObjectURL(state.image.url);
   state.image = { width: r.width, height: r.height, url: URL.createObjectURL(blob) };
   state.imageBlob = blob;
@@ -148,9 +153,11 @@ async function loadImage(blob, { keepSettings = false } = {}) {
   setNote("image", r.note || "", { reset: true });
   if (hadDepth) depthDropped();
   showPhoto(state.image.url);
-  // a new photo starts a new history: older steps would bring back a crop of the old photo
-  if (!keepSettings) commit((s) => { s.cropView = structuredClone(VIEW_DEFAULTS.cropView); s.crop = null; s.pins = []; }, { fresh: true });
-  else { renderCrop(); await compute(); }
+  // a new photo is one undo step (js/photos.js): Undo brings back the old photo, its crop and studs
+  if (!keepSettings) {
+    commit((s) => { s.photo = swap.id; s.cropView = structuredClone(VIEW_DEFAULTS.cropView); s.crop = null; s.pins = []; s.relief_pins = []; });
+    photoReplaced(swap);
+  } else { renderCrop(); await compute(); }
   return true;
 }
 
@@ -160,14 +167,16 @@ async function openProject(file, where = "project") {
   try {
     const r = await engine.request({ type: "project", blob: file }); // checked whole before anything changes
     const blob = new Blob([r.png], { type: "image/png" });
+    const swap = replacingPhoto(); // the photo now in use, kept for Undo
     if (state.image?.url) URL.revokeObjectURL(state.image.url);
     state.image = { width: r.width, height: r.height, url: URL.createObjectURL(blob) };
     state.imageBlob = blob;
     photoChanged(r.depth ? { kind: "map", name: file.name, ...r.depth } : null); // the project's relief, if any
     showPhoto(state.image.url);
     setNote("project", "", { reset: true });
-    replaceSettings({ ...structuredClone(state.defaults), ...r.settings, cropView: viewFromCrop(r.settings.crop, r.settings.size) },
-      { fresh: true });
+    replaceSettings({ ...structuredClone(state.defaults), ...r.settings, cropView: viewFromCrop(r.settings.crop, r.settings.size),
+      photo: swap.id }); // one undo step: Undo brings back the photo and work before it (js/photos.js)
+    photoReplaced(swap);
   } catch (e) {
     setStatus("error", "The project could not be opened");
     showError(where, e.message);
@@ -207,9 +216,20 @@ document.addEventListener("keydown", (e) => {
 });
 
 // ---------- compute ----------
+/** A change made while a field is marked invalid is kept but not applied: say so under the
+ * mosaic (where the person looks for the change), naming the field, with a way to it. */
+function blockedNote() {
+  markStale(true);
+  const field = document.querySelector("input[aria-invalid=true], select[aria-invalid=true]");
+  const name = field && (field.labels?.[0]?.textContent || field.getAttribute("aria-label") || "").trim();
+  showError("mosaic", `The mosaic is not updated while a field is marked${name ? ` (${name})` : ""}: ` +
+    "fix it, or undo, and your other changes are applied.",
+    field ? [["Show the field", () => { field.scrollIntoView({ block: "center" }); field.focus(); }, "show-invalid-field"]] : []);
+}
+
 async function compute() {
   if (!state.info || !state.image || !state.settings) return;
-  if (state.invalid.size) { markStale(true); return; } // a field says what to fix first
+  if (state.invalid.size) { blockedNote(); return; } // a field says what to fix first
   const id = ++computeId;
   const started = performance.now();
   setStatus("busy", "Making your mosaic…");

@@ -80,10 +80,16 @@ def test_a_wrong_size_is_explained_and_nothing_is_computed(page, value, message)
     page.wait_for_timeout(400)
     assert page.locator("body").get_attribute("data-computed") == computed
     assert page.locator("#width").input_value() == value  # the field is not silently corrected
+    # ... and the mosaic, where the person looks for that change, says why and leads to the field
+    blocked = page.locator(".error-slot[data-where=mosaic] [data-testid=error]")
+    expect(blocked).to_contain_text("not updated while a field is marked")
+    page.click("[data-testid=show-invalid-field]")
+    expect(page.locator("#width")).to_be_focused()
     page.fill("#width", "40")
     page.press("#width", "Tab")
     wait_mosaic(page, "40 × 48")
     expect(note).to_be_hidden()
+    expect(blocked).to_be_hidden()
     expect(page.locator("[data-testid=download-pdf]")).to_be_enabled()
 
 
@@ -306,7 +312,7 @@ def test_optional_parts_load_when_first_needed_then_work_offline(context, site):
         context.set_offline(False)
 
 
-def test_a_slider_drag_is_one_undo_step_and_a_new_photo_starts_a_new_history(page):
+def test_a_slider_drag_is_one_undo_step_and_a_new_photo_is_one_too(page):
     upload(page, photo_path("coffee.png"))
     wait_mosaic(page, "48 × 48")
     page.select_option("#dither", "jarvis")
@@ -329,7 +335,13 @@ def test_a_slider_drag_is_one_undo_step_and_a_new_photo_starts_a_new_history(pag
     tiny = photo_path("chelsea.png")
     upload(page, tiny)
     wait_mosaic(page)
-    expect(page.locator("#undo")).to_be_disabled()  # no step could bring back the old photo's crop
+    # the new photo is one undo step (js/photos.js): Undo brings back the old photo with its crop
+    expect(page.locator("#undo")).to_be_enabled()
+    page.click("#undo")
+    wait_mosaic(page)
+    assert page.locator("#crop-zoom").input_value() == "250"
+    width = "async () => (await import(new URL('js/store.js', location.href).href)).state.image.width"
+    assert page.evaluate(width) == 600  # coffee.png, not chelsea.png (451)
 
 
 def test_a_failed_size_can_still_be_saved_as_a_project(page, tmp_path):

@@ -41,7 +41,23 @@ $("#error-close").onclick = () => clearError();
 export function notice(msg, actions = []) {
   $("#notice-text").textContent = msg;
   $("#notice-actions").replaceChildren(...buttons(actions));
-  $("#notice").hidden = !msg;
+  $("#notice").hidden = !msg && !$("#notice-flash")?.textContent;
+}
+
+let flashTimer = null;
+/** A short-lived note of its own above the photo notes (e.g. "Restored your last session."). */
+export function flash(msg, ms = 10000) {
+  let el = $("#notice-flash");
+  if (!el) {
+    el = Object.assign(document.createElement("p"), { id: "notice-flash" });
+    el.dataset.testid = "notice-flash";
+    $("#notice").prepend(el);
+  }
+  el.textContent = msg;
+  el.hidden = !msg;
+  $("#notice").hidden = !msg && !$("#notice-text").textContent;
+  clearTimeout(flashTimer);
+  if (msg) flashTimer = setTimeout(() => flash(""), ms);
 }
 
 /** One of the photo notes (empty text removes it); ``reset`` drops all first. */

@@ -90,6 +90,7 @@ function follow(kind, before) {
     return;
   }
   if (before !== parsedText) { parsed = JSON.parse(before); parsedText = before; }
+  if ((parsed.photo ?? null) !== (s.photo ?? null)) { movedFor = null; showNote("", "size"); return; } // another photo (js/photos.js): nothing follows
   const from = geometry(parsed), to = geometry(s);
   if (!from || !to) return;
   const changed = !sameGeometry(from, to);

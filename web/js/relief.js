@@ -1,5 +1,5 @@
 // The 3D relief in the page: choosing a depth map picture or a depth model file (kept in the
-// browser's storage for later visits, offline), estimating depth in the depth worker with
+// browser's storage for later visits, offline, once it has estimated a depth map), estimating depth in the depth worker with
 // progress and cancel, the levels and their thresholds, raising/lowering single studs (undo
 // steps through the store), the heights drawn over the mosaic, and the 3D view.
 // The engine does the work (py/legoremix/depth.py, relief.py); state.mosaic.heights/plates
@@ -91,13 +91,19 @@ async function chooseFile(file) {
   if (/\.onnx$/i.test(file.name)) {
     setDepthStatus("Reading the model file…");
     const m = { key: await sha256(file), name: file.name, size: file.size, blob: file };
-    try { await storeModel(m); } catch (e) {
-      setDepthStatus("");
-      showError("relief", `The model could not be kept in this browser's storage (${e.message || e}); it is used for this visit only.`);
-    }
+    const before = model;
     model = m;
     renderModel();
-    await estimate();
+    // kept in this browser only once it has estimated a depth map: a file that is not a model
+    // is not offered again (nor after a reload)
+    if (await estimate()) {
+      try { await storeModel(m); } catch (e) {
+        showError("relief", `The model could not be kept in this browser's storage (${e.message || e}); it is used for this visit only.`);
+      }
+    } else if (!cancelled && model === m) {
+      model = before;
+      renderModel();
+    }
   } else {
     await useDepth({ kind: "image", name: file.name, blob: file });
   }
@@ -138,6 +144,15 @@ export function photoChanged(depth = null) {
   setDepthStatus(depth ? depthText(depth) : "");
 }
 
+/** Undo/redo brought back another photo (js/photos.js): the engine holds no depth map now;
+ * ``depth`` (that photo's) is handed to it again unless the settings have the relief removed. */
+export function photoSwapped(depth = null) {
+  kept = depth;
+  engineHas = state.depth = null;
+  syncDepth();
+  if (!kept) setDepthStatus("");
+}
+
 /** This photo's depth map, also while the relief is removed (js/autosave.js keeps it, once, so
  * Undo of "Remove the relief" works after a reload too). */
 export const keptDepth = () => kept;
@@ -165,8 +180,9 @@ function syncDepth() {
 // (studs raised by hand follow a size or crop change like painted ones: js/pin-map.js)
 subscribe(() => { syncDepth(); });
 
+/** Estimate this photo's depth with the model; true when a depth map came out. */
 async function estimate() {
-  if (!model || !state.imageBlob) return;
+  if (!model || !state.imageBlob) return false;
   clearError("relief");
   $("#depth-progress-row").hidden = false;
   $("#depth-estimate").disabled = true;
@@ -177,7 +193,7 @@ async function estimate() {
     if (!model.blob && model.url) model.blob = await (await fetch(model.url)).blob();
     const r = await depthWorker(show).request({ type: "estimate", image: state.imageBlob, background: state.settings.background,
       model: { key: model.key, blob: model.blob } });
-    await useDepth({ kind: "model", label: r.label, backend: r.backend, ms: r.ms, width: r.width, height: r.height, values: r.values });
+    return await useDepth({ kind: "model", label: r.label, backend: r.backend, ms: r.ms, width: r.width, height: r.height, values: r.values });
   } catch (e) {
     if (cancelled) {
       setDepthStatus(state.depth ? `${depthText(state.depth)} (The new estimate was cancelled.)` : "Depth estimation was cancelled.");

@@ -18,7 +18,7 @@ export const VIEW_DEFAULTS = { cropView: { cx: 0.5, cy: 0.5, zoom: 1 } };
 
 /** The settings as the engine knows them: without the page's own view of the crop. */
 export function engineSettings() {
-  const { cropView, reliefOff, ...settings } = state.settings; // page-only (reliefOff: js/relief.js)
+  const { cropView, reliefOff, photo, ...settings } = state.settings; // page-only (reliefOff: js/relief.js, photo: js/photos.js)
   return settings;
 }
 const MAX_UNDO = 200;
@@ -40,8 +40,8 @@ export function preview(fn, { quiet = false } = {}) {
 }
 
 /** Apply a change as one undo step (covering any preview() since the last commit).
- * ``fresh``: a new photo or project starts a new history (old steps would bring back a crop
- * of another photo). */
+ * ``fresh``: start a new history (a new photo or project no longer does: it is an undo step
+ * that brings the old photo back, js/photos.js). */
 export function commit(fn = () => {}, { fresh = false } = {}) {
   if (!state.settings) return;
   const before = gestureStart ?? JSON.stringify(state.settings);
