@@ -189,46 +189,10 @@ def test_the_inlined_sweep_and_trade_scan_make_the_moves_of_the_plain_loops(seed
             want, give = _plain_trade_into(plain, b)
             made = fast._trade_into(b, None)
             # the fast scan found the same candidates: the same trades follow
-            assert made == _plain_trades(plain, b, want, give)
+            assert made == plain._pair(b, want, give, None)
             assert fast.labels == plain.labels and fast.spare == plain.spare
             trades += made
     assert trades > 0
-
-
-def _plain_trades(st, b, want, give):
-    """The pairing of :meth:`refine._State._trade_into` on the plain scan's lists."""
-    labels, spare, dd, k = st.labels, st.spare, st.d, len(st.seen)
-    used, made, gi = set(), 0, 0
-    for vj, j in want:
-        while gi < len(give) and give[gi][1] in used:
-            gi += 1
-        if gi >= len(give) or vj + give[gi][0] >= -refine.TOL:
-            break
-        if j in used:
-            continue
-        a = labels[j]
-        dj = st.delta(j, st.c_of(j), a, b)
-        if dj >= -refine.TOL:
-            continue
-        pick = None
-        for _, kk in give[gi:gi + 8]:
-            if kk in used:
-                continue
-            ck = st.c_of(kk)
-            for s in range(k):
-                if s == b or not (s == a or spare[s] is None or spare[s] > 0):
-                    continue
-                v = dj + st.delta(kk, ck, b, s) + 2 * st.cross(j, kk, dd[a][b], dd[b][s])
-                if v < -refine.TOL and (pick is None or v < pick[0]):
-                    pick = (v, kk, s)
-        if pick is None:
-            continue
-        _, kk, s = pick
-        st.apply(j, b)
-        st.apply(kk, s)
-        used.update((j, kk))
-        made += 1
-    return made
 
 
 def test_the_model_taps_are_the_blur_within_the_radius():

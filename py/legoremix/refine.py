@@ -595,7 +595,7 @@ class _State:
         studs that lose least by giving it up, each pair priced exactly before it is made."""
         labels, free, spare = self.labels, self.free, self.spare
         n, k = self.w * self.h, len(self.seen)
-        qv, dd, price = self.q, self.d, self.price
+        qv, price = self.q, self.price
         cv, stale, c_of = self.cv, self.stale, self.c_of
         opens = [s for s in range(k) if s != b and (spare[s] is None or spare[s] > 0)]
         into = [row[b] for row in price]  # a -> b, per a
@@ -632,6 +632,13 @@ class _State:
                 give.append((best, j))
         want.sort()
         give.sort()
+        return self._pair(b, want, give, deadline)
+
+    def _pair(self, b, want, give, deadline) -> int:
+        """Make the trades into colour ``b``: ``want`` (studs that gain by taking it) and
+        ``give`` (studs that lose least by giving it up), both sorted by modelled change;
+        each pair is priced exactly before it is made."""
+        labels, spare, dd, k = self.labels, self.spare, self.d, len(self.seen)
         used = set()
         made = gi = 0
         clock = time.perf_counter
