@@ -135,19 +135,21 @@ def _greedy(free, shapes, section):
     return out
 
 
-def pack(cells, sizes, section=None, cost=None) -> list:
+def pack(cells, sizes, section=None, cost=None, effort: float = 1.0) -> list:
     """Cover exactly the set of (x, y) ``cells`` with non-overlapping rectangles whose
     (w, h) or (h, w) is in ``sizes``; no rectangle crosses a multiple of ``section`` in x
     or y; minimise the number of parts, or the sum of ``cost[(w, h)]`` when ``cost`` is
-    given (keys as listed in sizes, w <= h). Raises ValueError (a sentence) if the cells
-    cannot be covered."""
+    given (keys as listed in sizes, w <= h). ``effort`` scales the guillotine search's
+    budgets (:data:`GUILLOTINE_NODES`): flat mosaics lose a part in thousands at half of
+    it (``legoremix.pieces``), relief layers more. Raises ValueError (a sentence) if the
+    cells cannot be covered."""
     shapes = _orientations(sizes)
     costs = _cost_table(sizes, cost)
     if section is not None and (not isinstance(section, int) or section < 1):
         raise ValueError(f"The section size {section} is not possible: it is a whole number of studs.")
     out = []
     for comp in components(cells, section):
-        out.extend(_pack_component(comp, shapes, costs, section))
+        out.extend(_pack_component(comp, shapes, costs, section, effort))
     return out
 
 
@@ -180,7 +182,7 @@ def total_cost(rects, cost=None) -> float:
     return sum(cost.get((r.w, r.h), cost.get((min(r.w, r.h), max(r.w, r.h)))) for r in rects)
 
 
-def _pack_component(comp, shapes, costs, section):
+def _pack_component(comp, shapes, costs, section, effort=1.0):
     """Best of the greedy scans, then branch and bound on the whole component (optimal
     when it finishes; skipped for big components with big parts, ``GUILLOTINE_FIRST``),
     else the best of those, the pilot method and the guillotine optimum, improved by the
@@ -219,7 +221,7 @@ def _pack_component(comp, shapes, costs, section):
         if proven or _cost(best, costs) <= bound:
             return best
     studs_per_part = len(comp) * min(costs[s] for s in fits) / _cost(best, costs)
-    budget = next((n for k, n in GUILLOTINE_NODES if studs_per_part >= k), None)
+    budget = next((int(n * effort) for k, n in GUILLOTINE_NODES if studs_per_part >= k), None)
     if budget is not None:
         cand = _pilot(comp, fits, costs)
         if cand is not None and _cost(cand, costs) < _cost(best, costs):

@@ -240,18 +240,24 @@ def limits(palette, part_stock) -> dict | None:
     return {(bl, size_of(s)): n for (bl, s), n in part_stock.items()}
 
 
+#: The packing's search effort for the parts of a mosaic (:func:`legoremix.packing.pack`):
+#: half the guillotine budgets keeps 128x128 under 5 s in the page for one or two more parts
+#: in thousands (scripts/bench_packing.py, scripts/bench_pieces_web.py).
+PACK_EFFORT = 0.5
+
+
 def _pack_within(cells, allowed, section, cost, left, bl) -> list:
     """:func:`legoremix.packing.pack` of one colour's cells, using no more of each bigger
     size than ``left`` holds (decremented). Parts beyond it are taken apart and their studs
     packed again without the sizes used up, until only sizes in stock remain (1x1 is never
     limited here: its shortfall is reported as missing)."""
     if left is None:
-        return packing.pack(cells, allowed, section, cost)
+        return packing.pack(cells, allowed, section, cost, PACK_EFFORT)
     sizes = [s for s in allowed if s == (1, 1) or left.get((bl, s), 0) > 0]
     out, todo = [], cells
     while todo:
         over = []
-        for r in sorted(packing.pack(todo, sizes, section, cost), key=lambda r: (-r.w * r.h, r.y, r.x)):
+        for r in sorted(packing.pack(todo, sizes, section, cost, PACK_EFFORT), key=lambda r: (-r.w * r.h, r.y, r.x)):
             s = (min(r.w, r.h), max(r.w, r.h))
             if s == (1, 1) or left.get((bl, s), 0) > 0:
                 if s != (1, 1):
