@@ -128,3 +128,30 @@ def test_guillotine_integer_bounds_keep_weighted_results_exact(seed):
     assert done_a and done_b
     check_cover(set(cells), a, PLATES)
     assert packing.total_cost(a, ints) == 2 * packing.total_cost(b, halves)
+
+
+def test_effort_scales_the_guillotine_budget_and_keeps_an_exact_cover(monkeypatch):
+    """``effort`` (the mosaic's parts use half: pieces.PACK_EFFORT) scales the guillotine
+    search's budget; the cover stays exact and never above greedy."""
+    budgets = []
+    real = packing._guillotine
+
+    def spy(cells, shapes, costs, limit, budget):
+        budgets.append(budget)
+        return real(cells, shapes, costs, limit, budget)
+
+    monkeypatch.setattr(packing, "_guillotine", spy)
+    # a ragged blob big enough to skip the branch and bound and reach the guillotine search
+    cells = [(x, y) for x in range(24) for y in range(16) if (x * 7 + y * 3) % 11 or x < 8]
+    sizes = [(1, 1), (1, 2), (2, 2), (2, 4), (4, 4), (4, 8)]
+    for effort in (1.0, 0.5):
+        budgets.clear()
+        rects = packing.pack(cells, sizes, 16, effort=effort)
+        assert sorted((x, y) for r in rects for x in range(r.x, r.x + r.w) for y in range(r.y, r.y + r.h)) \
+            == sorted(cells)
+        assert len(rects) <= len(packing.greedy(cells, sizes, 16))
+        assert budgets, "the guillotine search ran"
+        full = [n for k, n in packing.GUILLOTINE_NODES]
+        assert all(b in [int(n * effort) for n in full] for b in budgets)
+    from legoremix import pieces
+    assert 0 < pieces.PACK_EFFORT <= 1
