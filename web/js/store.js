@@ -26,8 +26,8 @@ const listeners = [];
 let gestureStart = null; // settings (JSON) before the first preview() of a gesture
 
 /** fn(kind, before): kind is "preview", "commit", "undo" or "replace"; ``before`` (preview and
- * commit) the settings as JSON at the start of this undo step, null when it starts a new history
- * (js/pin-map.js moves the painted studs from there when the size or crop changed). */
+ * commit) the settings as JSON at the start of this undo step, else null (js/pin-map.js moves
+ * the painted studs from there when the size or crop changed). */
 export function subscribe(fn) { listeners.push(fn); }
 function notify(kind, before = null) { for (const fn of listeners) fn(kind, before); }
 
@@ -39,31 +39,25 @@ export function preview(fn, { quiet = false } = {}) {
   if (!quiet) notify("preview", gestureStart);
 }
 
-/** Apply a change as one undo step (covering any preview() since the last commit).
- * ``fresh``: start a new history (a new photo or project no longer does: it is an undo step
- * that brings the old photo back, js/photos.js). */
-export function commit(fn = () => {}, { fresh = false } = {}) {
+/** Apply a change as one undo step (covering any preview() since the last commit); a new
+ * photo or project is one too (js/photos.js brings the old photo back on Undo). */
+export function commit(fn = () => {}) {
   if (!state.settings) return;
   const before = gestureStart ?? JSON.stringify(state.settings);
   gestureStart = null;
   fn(state.settings);
-  if (fresh) {
-    state.history = [];
-    state.future = [];
-  } else if (JSON.stringify(state.settings) !== before) {
+  if (JSON.stringify(state.settings) !== before) {
     state.history.push(before);
     if (state.history.length > MAX_UNDO) state.history.shift();
     state.future = [];
   }
-  notify("commit", fresh ? null : before);
+  notify("commit", before);
 }
 
-/** New settings wholesale (a restored session, an opened project); ``record`` notifies as a
- * commit (autosave), ``fresh`` starts a new history. */
-export function replaceSettings(settings, { record = true, fresh = false } = {}) {
-  if (record && state.settings) {
-    commit((s) => { for (const k of Object.keys(s)) delete s[k]; Object.assign(s, settings); }, { fresh });
-  }
+/** New settings wholesale (a restored session, an opened project); ``record`` makes it an
+ * undo step (and autosaves), otherwise listeners hear "replace". */
+export function replaceSettings(settings, { record = true } = {}) {
+  if (record && state.settings) commit((s) => { for (const k of Object.keys(s)) delete s[k]; Object.assign(s, settings); });
   else { state.settings = settings; gestureStart = null; notify("replace"); }
 }
 
