@@ -205,3 +205,65 @@ def test_runs_and_spreads_by_doubling(n):
             want_spread |= v << (k * step)
         assert packing._runs(v, n, step) == want_runs
         assert packing._spread(v, n, step) == want_spread
+
+
+# Two areas of a real relief layer (Middlebury Motorcycle depth, 48x48, 3 levels, second layer)
+# whose optimum is no guillotine partition: the guillotine search finishes one plate above it
+RELIEF_AREAS = {
+    "right": [
+        "#.##.####.......",
+        "####.####.......",
+        "####..####......",
+        "##########......",
+        "#####.#####.....",
+        "####...####.....",
+        "#####..####.....",
+        "###########.....",
+        "################",
+        "################",
+        "################",
+        "################",
+        "################",
+        "################",
+        "################",
+        "################",
+    ],
+    "centre": [
+        "..#######.##....",
+        "..###########...",
+        "...############.",
+        "#..#############",
+        "################",
+        "################",
+        "##.###..########",
+        "################",
+        "...#############",
+        "..##############",
+        ".#####...#######",
+        ".###....########",
+        ".###...#########",
+        ".##..######.####",
+        ".##..#####..####",
+        ".###..##########",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(RELIEF_AREAS))
+def test_wide_windows_reach_non_guillotine_optima(name):
+    """At full effort the wide-window search takes a plate off what the earlier steps
+    found, with an exact cover: on "right" a plate below the best guillotine partition (at
+    the optimum), on "centre" down to it (one plate above the optimum; the budgeted
+    guillotine search stops one above that). Half effort (flat mosaics) skips it."""
+    cells = {(x, y) for y, row in enumerate(RELIEF_AREAS[name]) for x, c in enumerate(row) if c == "#"}
+    shapes = packing._orientations(PLATES)
+    costs = packing._cost_table(PLATES, None)
+    guillotine, done = packing._guillotine(sorted(cells), shapes, costs, len(cells) + 1, 10 ** 6)
+    assert done
+    full = packing.pack(cells, PLATES, 16)
+    check_cover(cells, full, PLATES, 16)
+    assert len(full) <= len(guillotine) - (name == "right")
+    assert len(full) <= exact(cells, PLATES, 16) + (name == "centre")
+    half = packing.pack(cells, PLATES, 16, effort=0.5)
+    check_cover(cells, half, PLATES, 16)
+    assert len(half) == len(full) + 1
