@@ -16,8 +16,9 @@ PERCEIVED = "[data-testid=perceived-delta-e]"
 WATCH = """() => {
   window.__refineSeen = [];
   const row = document.querySelector('#refine-progress'), bar = document.querySelector('#refine-bar');
+  const status = document.querySelector('#refine-status');
   const note = () => { if (!row.hidden) window.__refineSeen.push([bar.value,
-    document.querySelector('#perceived-de').textContent]); };
+    document.querySelector('#perceived-de').textContent, status.hidden ? '' : status.textContent]); };
   new MutationObserver(note).observe(row, {attributes: true, childList: true, subtree: true, characterData: true});
 }"""
 
@@ -68,10 +69,13 @@ def test_first_answer_at_once_then_the_refined_one_with_progress(page, artifacts
     seen = page.evaluate("() => window.__refineSeen")
     # while refining, the first answer (the mosaic without refining) was on screen, with a bar that moved
     assert seen, "the progress row never showed"
-    assert {p for _, p in seen} == {flat}
-    fractions = [f for f, _ in seen]
+    assert {p for _, p, _ in seen} == {flat}
+    fractions = [f for f, _, _ in seen]
     assert fractions == sorted(fractions) and max(fractions) > 0
+    # beside the checkbox too (on a laptop the bar under the mosaic is far from it), then gone
+    assert all(s.startswith(f"Refining… {round(100 * f)} %") for f, _, s in seen), seen
     assert page.locator("[data-testid=refine-progress]").is_hidden()
+    assert page.locator("[data-testid=refine-status]").is_hidden()
     refined = float(page.locator(PERCEIVED).inner_text())
     assert refined < 0.75 * float(flat)
     assert grid_hash(page) != first_grid
@@ -95,6 +99,7 @@ def test_cancel_keeps_the_first_answer_and_a_newer_change_supersedes(page):
     assert page.locator(PERCEIVED).inner_text() == flat
     assert grid_hash(page) == first_grid
     assert page.locator("[data-testid=refine-progress]").is_hidden()
+    assert page.locator("[data-testid=refine-status]").is_hidden()
     assert page.locator("[data-testid=status]").get_attribute("data-state") == "ready"
     if page.evaluate("() => self.crossOriginIsolated"):  # the refine was stopped midway, not waited for
         assert int(d["stopped"]) > int(before.get("stopped", 0))

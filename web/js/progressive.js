@@ -16,12 +16,21 @@ function showRow(token, fraction) {
   $("#refine-progress").hidden = false;
   $("#refine-bar").value = fraction;
   $("#refine-progress-label").textContent = `Refining the look… ${Math.round(100 * fraction)} %`;
+  // the same beside the checkbox, where the person asked for it (the bar is under the mosaic)
+  $("#refine-status").hidden = false;
+  $("#refine-status").textContent = `Refining… ${Math.round(100 * fraction)} % (progress and Cancel under the mosaic)`;
 }
 
 function hideRow(token) {
   if (token !== current) return;
-  $("#refine-progress").hidden = true;
+  hideBoth();
   cancelCurrent = null;
+}
+
+function hideBoth() {
+  $("#refine-progress").hidden = true;
+  $("#refine-status").hidden = true;
+  $("#refine-status").textContent = "";
 }
 
 $("#refine-cancel").onclick = () => cancelCurrent?.();
@@ -40,7 +49,7 @@ function mark(name, value) {
  */
 export async function computeProgressive(settings, showFirst) {
   const token = ++current; // any newer compute: an older refine's row goes at once, for good
-  $("#refine-progress").hidden = true;
+  hideBoth();
   cancelCurrent = null;
   if (!settings.refine || settings.poster) return engine.compute(settings); // poster mode is never refined
   const t0 = performance.now();
