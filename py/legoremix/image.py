@@ -15,7 +15,7 @@ neighbouring pixels mixes (averaging sRGB codes darkens edges and textures).
 from __future__ import annotations
 
 import array
-import colorsys
+import functools
 import math
 import numbers
 import os
@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass
 
 from . import _array
-from .color import SRGB8_TO_LINEAR16, hex_to_rgb8, linear_to_srgb_1, shown, srgb_to_linear_1
+from .color import SRGB8_TO_LINEAR16, hex_to_rgb8, shown
 
 #: Largest accepted source image (pixels). Bigger files are refused with a clear message.
 MAX_SOURCE_PIXELS = 120_000_000
@@ -309,37 +309,134 @@ def _downscale_np(np, img, w, h, crop, bg):
     return out.reshape(h * w, 3) / _denominator(cw, ch)
 
 
-def adjust(pixels, adj: Adjustments):
+def adjust(pixels, adj: Adjustments, encoded: "Encoded | None" = None):
     """Apply :class:`Adjustments` to linear pixels; returns new linear pixels.
 
     Runs the same scalar code on both paths (the image is only ``w*h`` studs).
+    ``encoded``: the :class:`Encoded` form of ``pixels`` when one is kept (the pipeline's
+    stage ``encode``), so that what does not depend on the adjustments is not redone.
     """
     if adj.is_identity():
         return pixels
+    enc = Encoded(pixels) if encoded is None else encoded
+    if adj.hue or adj.saturation or adj.value:
+        channels = _hsv_adjust(*enc.hsv, (adj.hue / 360.0) % 1.0, 1 + adj.saturation / 100, 1 + adj.value / 100)
+    else:
+        channels = enc.srgb
+    out = list(zip(*(_tone_to_linear(ch, adj) for ch in channels)))
     np = _array.np()
-    rows = pixels.tolist() if np is not None and hasattr(pixels, "tolist") else pixels
-    hue = (adj.hue / 360.0) % 1.0
-    sat = 1 + adj.saturation / 100
-    val = 1 + adj.value / 100
-    bri = adj.brightness / 100
-    con = 2 ** (adj.contrast / 25)
-    gam = 2 ** (-adj.gamma / 100)
-    use_hsv = adj.hue or adj.saturation or adj.value
-    out = []
-    for px in rows:
-        r, g, b = (linear_to_srgb_1(c) for c in px)
-        if use_hsv:
-            hh, ss, vv = colorsys.rgb_to_hsv(r, g, b)
-            r, g, b = colorsys.hsv_to_rgb((hh + hue) % 1.0, min(1.0, max(0.0, ss * sat)),
-                                          min(1.0, max(0.0, vv * val)))
-        res = []
-        for c in (r, g, b):
-            c = min(1.0, max(0.0, 0.5 + (c + bri - 0.5) * con))
-            res.append(srgb_to_linear_1(c ** gam if adj.gamma else c))
-        out.append(tuple(res))
     if np is not None:
         return np.asarray(out, dtype=np.float64).reshape(-1, 3)
     return out
+
+
+class Encoded:
+    """A linear image's studs as :func:`adjust` starts from them whatever the adjustments:
+    in sRGB (:func:`legoremix.color.linear_to_srgb_1`) and in HSV (``colorsys.rgb_to_hsv``),
+    each three channel lists, worked out on first use. The pipeline keeps one per prepared
+    image (stage ``encode``): moving a slider then converts only from HSV on."""
+
+    def __init__(self, pixels):
+        self._pixels = pixels
+
+    @functools.cached_property
+    def srgb(self) -> tuple:
+        rows = self._pixels.tolist() if hasattr(self._pixels, "tolist") else self._pixels
+        return tuple(_to_srgb(ch) for ch in (zip(*rows) if len(rows) else ((), (), ())))
+
+    @functools.cached_property
+    def hsv(self) -> tuple:
+        return _to_hsv(*self.srgb)
+
+
+# The per-stud work of adjust, a channel (or the three) of every stud at a time: the formulas of
+# linear_to_srgb_1, colorsys.rgb_to_hsv / hsv_to_rgb and srgb_to_linear_1 written out with the
+# same operations in the same order, so each value is the float those functions give (their
+# calls per stud were most of the time; tests/test_stage_speed.py compares with them).
+
+_INV_GAMMA = 1 / 2.4  # sRGB encoding exponent, as linear_to_srgb_1 writes it
+
+
+def _to_srgb(values) -> list:
+    """:func:`legoremix.color.linear_to_srgb_1` of each value (clamped to [0, 1])."""
+    inv = _INV_GAMMA
+    return [0.0 if v <= 0.0 else 1.0 if v >= 1.0 else v * 12.92 if v <= 0.0031308 else 1.055 * v ** inv - 0.055
+            for v in values]
+
+
+def _to_hsv(reds, greens, blues) -> tuple:
+    """``colorsys.rgb_to_hsv`` of each sRGB colour, as hue, saturation and value lists.
+    Components are in [0, 1] (never -0.0 or NaN), so comparisons find the largest and
+    smallest as ``max`` and ``min`` do."""
+    hues, sats, vals = [], [], []
+    put_h, put_s, put_v = hues.append, sats.append, vals.append
+    for r, g, b in zip(reds, greens, blues):
+        maxc = r if r > g else g
+        if b > maxc:
+            maxc = b
+        minc = r if r < g else g
+        if b < minc:
+            minc = b
+        put_v(maxc)
+        if minc == maxc:
+            put_h(0.0), put_s(0.0)
+            continue
+        rangec = maxc - minc
+        put_s(rangec / maxc)
+        if r == maxc:
+            h = (maxc - b) / rangec - (maxc - g) / rangec
+        elif g == maxc:
+            h = 2.0 + (maxc - r) / rangec - (maxc - b) / rangec
+        else:
+            h = 4.0 + (maxc - g) / rangec - (maxc - r) / rangec
+        put_h((h / 6.0) % 1.0)
+    return hues, sats, vals
+
+
+def _hsv_adjust(hues, sats, vals, hue, sat, val) -> tuple:
+    """Each HSV colour's hue turned by ``hue``, saturation and value scaled by ``sat`` and
+    ``val`` (clamped to [0, 1]), then ``colorsys.hsv_to_rgb``: red, green and blue lists."""
+    out_r, out_g, out_b = [], [], []
+    put_r, put_g, put_b = out_r.append, out_g.append, out_b.append
+    for h, s, v in zip(hues, sats, vals):
+        h = (h + hue) % 1.0
+        s = s * sat
+        s = (s if s < 1.0 else 1.0) if s > 0.0 else 0.0
+        v = v * val
+        v = (v if v < 1.0 else 1.0) if v > 0.0 else 0.0
+        if s == 0.0:
+            put_r(v), put_g(v), put_b(v)
+            continue
+        i = int(h * 6.0)
+        f = (h * 6.0) - i
+        p = v * (1.0 - s)
+        i = i % 6
+        if i == 0:
+            put_r(v), put_g(v * (1.0 - s * (1.0 - f))), put_b(p)
+        elif i == 1:
+            put_r(v * (1.0 - s * f)), put_g(v), put_b(p)
+        elif i == 2:
+            put_r(p), put_g(v), put_b(v * (1.0 - s * (1.0 - f)))
+        elif i == 3:
+            put_r(p), put_g(v * (1.0 - s * f)), put_b(v)
+        elif i == 4:
+            put_r(v * (1.0 - s * (1.0 - f))), put_g(p), put_b(v)
+        else:
+            put_r(v), put_g(p), put_b(v * (1.0 - s * f))
+    return out_r, out_g, out_b
+
+
+def _tone_to_linear(values, adj: Adjustments) -> list:
+    """Brightness, contrast and gamma on sRGB components (clamped to [0, 1] after the
+    contrast), then :func:`legoremix.color.srgb_to_linear_1`."""
+    bri = adj.brightness / 100
+    con = 2 ** (adj.contrast / 25)
+    out = [0.5 + (c + bri - 0.5) * con for c in values]
+    out = [(c if c < 1.0 else 1.0) if c > 0.0 else 0.0 for c in out]
+    if adj.gamma:
+        gam = 2 ** (-adj.gamma / 100)
+        out = [c ** gam for c in out]
+    return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in out]
 
 
 def to_list(pixels):

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import functools
 import math
+from itertools import chain
 
-from . import _array, color
+from . import _array, color, color_batch
 
 #: Standard deviation of the eye's blur, in studs.
 SIGMA = 1.0
@@ -66,13 +67,18 @@ def blur(pixels, width: int, height: int):
     np = _array.np()
     if np is not None:
         return _blur_np(np, np.asarray(pixels, dtype=np.float64).reshape(height, width, 3)).reshape(-1, 3)
-    chans = []
-    for c in range(3):
-        ch = [p[c] for p in pixels]
-        rows = [ch[y * width:(y + 1) * width] for y in range(height)]
-        cols = combine(list(zip(*rows)), taps(width))  # blurred along x, column by column
-        chans.append([v for row in combine(list(zip(*cols)), taps(height)) for v in row])
-    return list(zip(*chans))
+    return list(zip(*blur_channels(pixels, width, height)))
+
+
+def blur_channels(pixels, width: int, height: int) -> list:
+    """The pure path of :func:`blur` as three channel lists (``w*h`` values each, row order):
+    what the CIELAB conversion reads, without packing and unpacking a triple per stud.
+    The columns of a channel are its slices with step ``width``."""
+    out = []
+    for ch in (zip(*pixels) if len(pixels) else ((), (), ())):
+        cols = combine([ch[x::width] for x in range(width)], taps(width))  # blurred along x
+        out.append(list(chain.from_iterable(combine(list(zip(*cols)), taps(height)))))
+    return out
 
 
 def combine(lists, plan) -> list:
@@ -127,10 +133,9 @@ def seen_lab(pixels, width: int, height: int):
     in CIELAB. The photo's is the same for every mosaic of one crop and size, so the
     pipeline keeps it (stage ``photo_seen``)."""
     np = _array.np()
-    b = blur(pixels, width, height)
     if np is not None:
-        return color.linear_to_lab(b)
-    return [color.linear_to_lab_1(p) for p in b]
+        return color.linear_to_lab(blur(pixels, width, height))
+    return color_batch.linear_to_lab_list(*blur_channels(pixels, width, height))
 
 
 def error_map(target, mosaic, width: int, height: int, target_lab=None) -> list:
@@ -142,7 +147,7 @@ def error_map(target, mosaic, width: int, height: int, target_lab=None) -> list:
     lm = seen_lab(mosaic, width, height)
     if np is not None:
         return color.ciede2000(np.asarray(lt), lm).tolist()
-    return [color.ciede2000_1(p, q) for p, q in zip(lt, lm)]
+    return color_batch.ciede2000_list(lt, lm)
 
 
 def perceived_delta_e(target, mosaic, width: int, height: int, target_lab=None) -> float:

@@ -1,4 +1,4 @@
-"""The mosaic pipeline: prepare -> adjust -> space -> match -> dither -> look -> count, each stage
+"""The mosaic pipeline: prepare -> encode -> adjust -> space -> match -> dither -> look -> count, each stage
 declared once (:data:`STAGES`: its name, the inputs it reads, its function) and cached.
 
 :class:`Pipeline` keeps each stage's output with the key of the inputs it was made from;
@@ -8,14 +8,15 @@ the downscale, a dither change does not redo the optimal assignment.
 
 ========== ==============================================================================
 prepare    image, size, crop, background        area-averaged linear image
-adjust     prepare, adjustments                 tonal adjustments
+encode     prepare                              its studs in sRGB and HSV (when first adjusted)
+adjust     prepare, encode, adjustments         tonal adjustments
 space      adjust, metric                       pixels in the metric's colour space
 match      space, palette/stock, seen colours   optimal assignment under the stock
            (piece, compensation, baseplate), pins
 dither     match, dithering kind, strength...   labels per stud, within stock
 look       dither, match, refine, budget        best look within stock (refine.py), when asked
 photo_seen adjust, size                         the photo blurred as seen from a distance (perceive.py)
-count      look, photo_seen, ...                the :class:`Mosaic` (counts, colour differences)
+count      look, space, photo_seen, ...         the :class:`Mosaic` (counts, colour differences)
 ========== ==============================================================================
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
-from . import _array, color, depth as depth_mod, dither as dither_mod, image as image_mod, match, palettes
+from . import _array, color, color_batch, depth as depth_mod, dither as dither_mod, image as image_mod, match, palettes
 from . import relief as relief_mod
 from . import perceive, refine as refine_mod, tone
 from . import pieces as pieces_mod
@@ -343,8 +344,14 @@ def _prepare(image, size, crop, background):
     return image_mod.downscale(image, size, crop, background)
 
 
-def _adjust(prepare, adjustments):
-    return image_mod.adjust(prepare, adjustments)
+def _encode(prepare):
+    """The prepared studs in sRGB and HSV (image.Encoded, worked out when first adjusted):
+    kept while only the adjustments change, so a slider converts only from there on."""
+    return image_mod.Encoded(prepare)
+
+
+def _adjust(prepare, encode, adjustments):
+    return image_mod.adjust(prepare, adjustments, encode)
 
 
 def _space(adjust, metric):
@@ -402,15 +409,19 @@ def _dither(match, adjust, metric, seen, pins, size, dither, strength, serpentin
                              assignment.prices, dither, strength, serpentine, pins)
 
 
-def _delta_e(adjusted, seen, labels):
-    """CIEDE2000 between each prepared pixel and the colour seen at its stud."""
+def _delta_e(adjusted, space, metric, seen, labels):
+    """CIEDE2000 between each prepared pixel and the colour seen at its stud. A CIELAB
+    metric's ``space`` stage already holds each pixel in CIELAB (the same values: both
+    paths convert the same way there), so it is not converted again."""
     np = _array.np()
     pal_lab = [color.linear_to_lab_1(s) for s in seen]
+    in_lab = metric.to_space_1 is color.linear_to_lab_1 and metric.to_space is color.linear_to_lab
     if np is not None:
-        lab = color.linear_to_lab(np.asarray(adjusted).reshape(-1, 3))
+        lab = space if in_lab else color.linear_to_lab(np.asarray(adjusted).reshape(-1, 3))
         q = np.asarray(pal_lab)[np.asarray(labels)]
         return color.ciede2000(lab, q).tolist()
-    return [color.ciede2000_1(color.linear_to_lab_1(p), pal_lab[j]) for p, j in zip(adjusted, labels)]
+    lab = space if in_lab else color_batch.linear_to_lab_pixels(adjusted)
+    return color_batch.ciede2000_to_palette(lab, pal_lab, labels)
 
 
 def _look(poster, refine, **inputs):
@@ -425,14 +436,14 @@ def _photo_seen(adjust, size):
     return perceive.seen_lab(adjust, *size)
 
 
-def _count(look, adjust, photo_seen, seen, palette, owned, size, piece):
+def _count(look, adjust, space, metric, photo_seen, seen, palette, owned, size, piece):
     """The result: grid, counts, stock or what is owned, per-stud colour difference."""
     labels = look
     w, h = size
     counts = [0] * len(palette.colors)
     for j in labels:
         counts[j] += 1
-    de = _delta_e(adjust, seen, labels)
+    de = _delta_e(adjust, space, metric, seen, labels)
     seen_de = perceive.error_map(adjust, [seen[j] for j in labels], w, h, photo_seen)
     own = None
     if palette.unlimited and owned is not None:
@@ -479,7 +490,8 @@ def _pieces(look, size, palette, piece, sizes, section, part_costs, heights, par
 #: The pipeline, in order. A new stage (relief, piece packing) is one more entry here.
 STAGES = (
     Stage("prepare", ("image", "size", "crop", "background"), _prepare),
-    Stage("adjust", ("prepare", "adjustments"), _adjust),
+    Stage("encode", ("prepare",), _encode),
+    Stage("adjust", ("prepare", "encode", "adjustments"), _adjust),
     Stage("space", ("adjust", "metric"), _space),
     Stage("match", ("space", "metric", "palette", "seen", "pins", "adjust", "poster", "size"), _match),
     Stage("dither", ("match", "adjust", "metric", "seen", "pins", "size", "dither", "strength", "serpentine",
@@ -487,7 +499,8 @@ STAGES = (
     Stage("look", ("dither", "match", "adjust", "metric", "seen", "pins", "size", "refine", "refine_budget",
                    "progress", "poster"), _look),
     Stage("photo_seen", ("adjust", "size"), _photo_seen),
-    Stage("count", ("look", "adjust", "photo_seen", "seen", "palette", "owned", "size", "piece"), _count),
+    Stage("count", ("look", "adjust", "space", "metric", "photo_seen", "seen", "palette", "owned", "size", "piece"),
+          _count),
     Stage("depth", ("depth_map", "image", "size", "crop"), _depth),
     Stage("heights", ("depth", "levels", "thresholds", "relief_pins"), _heights),
     Stage("relief", ("heights", "plate_sizes", "section", "plate_color"), _relief),
