@@ -365,6 +365,216 @@ def ciede2000(lab1, lab2):
     return np.sqrt(tl * tl + tc * tc + th * th + rt * tc * th)
 
 
+# --- the same differences split: a first-coordinate term plus a term of the other two ------
+#
+# Each metric's squared difference is ``l_term(p0, q0) + ab_term(p1, p2, q1, q2)``: the first
+# coordinate (L*, OKLab L, or sRGB red) enters only the first term. A grid of colours repeats
+# its first coordinates and its (second, third) pairs far more than its triples, so the cost
+# matrix of grid cells (match.cost_matrix) computes each term once per distinct value. The
+# scalar ab terms come a row at a time (one colour against a list of (second, third) pairs:
+# what the cost matrix needs, with the first colour's share worked out once). Scalar and
+# vectorised forms do the same floating-point operations in the same order (squares and
+# 7th powers as products), so they agree bit for bit wherever the elementary functions do.
+
+def sq_diff_1(x1: float, x2: float) -> float:
+    """``(x1 - x2)^2``: one coordinate's share of a Euclidean distance (also CIE94's
+    lightness term, kL = S_L = 1)."""
+    d = x1 - x2
+    return d * d
+
+
+def sq_diff(x1, x2):
+    """Vectorised :func:`sq_diff_1`."""
+    d = x1 - x2
+    return d * d
+
+
+def euclid_ab_row_1(a1, b1, pairs) -> list:
+    """The second and third coordinates' share of a squared Euclidean distance, from
+    ``(a1, b1)`` to each ``(a2, b2)`` of ``pairs``."""
+    out = []
+    for a2, b2 in pairs:
+        da = a1 - a2
+        db = b1 - b2
+        out.append(da * da + db * db)
+    return out
+
+
+def euclid_ab(a1, b1, a2, b2):
+    """Vectorised :func:`euclid_ab_row_1` on broadcastable arrays."""
+    da = a1 - a2
+    db = b1 - b2
+    return da * da + db * db
+
+
+def cie94_ab_row_1(a1, b1, pairs) -> list:
+    """CIE94's chroma and hue terms ``(dC/S_C)^2 + dH^2/S_H^2`` (CIE 15:2004; graphic arts,
+    kC = kH = 1) from ``(a1, b1)`` to each ``(a2, b2)`` of ``pairs``, with :func:`cie94_1`'s
+    asymmetry: S_C and S_H from the chroma of colour 1, the reference (the image's colour in
+    the matcher). Plus :func:`sq_diff_1` of L*, the square of :func:`cie94_1`."""
+    c1 = math.sqrt(a1 * a1 + b1 * b1)
+    sc = 1 + 0.045 * c1
+    sh = 1 + 0.015 * c1
+    sh2 = sh * sh
+    out = []
+    for a2, b2 in pairs:
+        c2 = math.sqrt(a2 * a2 + b2 * b2)
+        dc = c1 - c2
+        da = a1 - a2
+        db = b1 - b2
+        dh2 = da * da + db * db - dc * dc
+        tc = dc / sc
+        out.append(tc * tc + max(dh2, 0.0) / sh2)
+    return out
+
+
+def cie94_ab(a1, b1, a2, b2):
+    """Vectorised :func:`cie94_ab_row_1` on broadcastable arrays."""
+    np = _array.np()
+    c1 = np.sqrt(a1 * a1 + b1 * b1)
+    sc = 1 + 0.045 * c1
+    sh = 1 + 0.015 * c1
+    sh2 = sh * sh
+    c2 = np.sqrt(a2 * a2 + b2 * b2)
+    dc = c1 - c2
+    da = a1 - a2
+    db = b1 - b2
+    dh2 = da * da + db * db - dc * dc
+    tc = dc / sc
+    return tc * tc + np.maximum(dh2, 0.0) / sh2
+
+
+def ciede2000_l_1(L1: float, L2: float) -> float:
+    """CIEDE2000's lightness term ``(dL'/S_L)^2`` (Sharma, Wu, Dalal 2005, eqs. 8, 16, 18):
+    the only part of the formula that depends on L*. Plus :func:`ciede2000_ab_row_1`, the square
+    of :func:`ciede2000_1`."""
+    lpm = (L1 + L2) / 2
+    lpm50 = (lpm - 50) * (lpm - 50)
+    sl = 1 + 0.015 * lpm50 / math.sqrt(20 + lpm50)
+    tl = (L2 - L1) / sl
+    return tl * tl
+
+
+def ciede2000_l(L1, L2):
+    """Vectorised :func:`ciede2000_l_1`."""
+    np = _array.np()
+    lpm = (L1 + L2) / 2
+    lpm50 = (lpm - 50) * (lpm - 50)
+    sl = 1 + 0.015 * lpm50 / np.sqrt(20 + lpm50)
+    tl = (L2 - L1) / sl
+    return tl * tl
+
+
+def ciede2000_ab_row_1(a1, b1, pairs, sqrt=math.sqrt, atan2=math.atan2, sin=math.sin,
+                       cos=math.cos, exp=math.exp) -> list:
+    """CIEDE2000's chroma and hue terms ``(dC'/S_C)^2 + (dH'/S_H)^2 + R_T (dC'/S_C)(dH'/S_H)``
+    (Sharma, Wu, Dalal 2005, eqs. 2-7, 9-15, 17, 19-22) from ``(a1, b1)`` to each ``(a2, b2)``
+    of ``pairs``: everything but lightness (G, a', C', h', dH', T, R_T, S_C, S_H) depends on
+    a* and b* only. Plus :func:`ciede2000_l_1`, the square of :func:`ciede2000_1` (same steps,
+    the sum reassociated)."""
+    c1 = sqrt(a1 * a1 + b1 * b1)
+    bb1 = b1 * b1
+    out = []
+    for a2, b2 in pairs:
+        c2 = sqrt(a2 * a2 + b2 * b2)
+        x = (c1 + c2) / 2
+        x2 = x * x
+        cm7 = x2 * x2 * x2 * x
+        g = 0.5 * (1 - sqrt(cm7 / (cm7 + _POW25_7)))
+        a1p = (1 + g) * a1
+        a2p = (1 + g) * a2
+        c1p = sqrt(a1p * a1p + bb1)
+        c2p = sqrt(a2p * a2p + b2 * b2)
+        h1p = atan2(b1, a1p) % _TWO_PI if c1p != 0 else 0.0
+        h2p = atan2(b2, a2p) % _TWO_PI if c2p != 0 else 0.0
+        cprod = c1p * c2p
+        hsum = h1p + h2p
+        if cprod == 0:
+            dh = 0.0
+            hpm = hsum
+        else:
+            dh = h2p - h1p
+            if dh > _PI:
+                dh -= _TWO_PI
+            elif dh < -_PI:
+                dh += _TWO_PI
+            if abs(h1p - h2p) <= _PI:
+                hpm = hsum / 2
+            elif hsum < _TWO_PI:
+                hpm = (hsum + _TWO_PI) / 2
+            else:
+                hpm = (hsum - _TWO_PI) / 2
+        dhp = 2 * sqrt(cprod) * sin(dh / 2)
+        cpm = (c1p + c2p) / 2
+        t = (1 - 0.17 * cos(hpm - _H30) + 0.24 * cos(2 * hpm)
+             + 0.32 * cos(3 * hpm + _H6) - 0.20 * cos(4 * hpm - _H63))
+        e = ((hpm / _DEG) - 275) / 25
+        dtheta = _H30 * exp(-(e * e))
+        y2 = cpm * cpm
+        cpm7 = y2 * y2 * y2 * cpm
+        rc = 2 * sqrt(cpm7 / (cpm7 + _POW25_7))
+        sc = 1 + 0.045 * cpm
+        sh = 1 + 0.015 * cpm * t
+        rt = -sin(2 * dtheta) * rc
+        tc = (c2p - c1p) / sc
+        th = dhp / sh
+        out.append(tc * tc + th * th + rt * tc * th)
+    return out
+
+
+def ciede2000_ab(a1, b1, a2, b2):
+    """Vectorised :func:`ciede2000_ab_row_1` on broadcastable arrays, bit for bit: its arctangents
+    and exponentials are the C library's, as on the pure path (numpy's own differ from it in
+    the last bits on some machines, which could turn a rounded cost)."""
+    np = _array.np()
+    c1 = np.sqrt(a1 * a1 + b1 * b1)
+    c2 = np.sqrt(a2 * a2 + b2 * b2)
+    x = (c1 + c2) / 2
+    x2 = x * x
+    cm7 = x2 * x2 * x2 * x
+    g = 0.5 * (1 - np.sqrt(cm7 / (cm7 + _POW25_7)))
+    a1p = (1 + g) * a1
+    a2p = (1 + g) * a2
+    c1p = np.sqrt(a1p * a1p + b1 * b1)
+    c2p = np.sqrt(a2p * a2p + b2 * b2)
+    h1p = np.where(c1p != 0, np.mod(_libm(np, math.atan2, b1, a1p), _TWO_PI), 0.0)
+    h2p = np.where(c2p != 0, np.mod(_libm(np, math.atan2, b2, a2p), _TWO_PI), 0.0)
+    dcp = c2p - c1p
+    cprod = c1p * c2p
+    dh = h2p - h1p
+    dh = np.where(dh > _PI, dh - _TWO_PI, np.where(dh < -_PI, dh + _TWO_PI, dh))
+    dh = np.where(cprod == 0, 0.0, dh)
+    dhp = 2 * np.sqrt(cprod) * np.sin(dh / 2)
+    cpm = (c1p + c2p) / 2
+    hsum = h1p + h2p
+    hpm = np.where(
+        cprod == 0, hsum,
+        np.where(np.abs(h1p - h2p) <= _PI, hsum / 2,
+                 np.where(hsum < _TWO_PI, (hsum + _TWO_PI) / 2, (hsum - _TWO_PI) / 2)))
+    t = (1 - 0.17 * np.cos(hpm - _H30) + 0.24 * np.cos(2 * hpm)
+         + 0.32 * np.cos(3 * hpm + _H6) - 0.20 * np.cos(4 * hpm - _H63))
+    e = ((hpm / _DEG) - 275) / 25
+    dtheta = _H30 * _libm(np, math.exp, -(e * e))
+    y2 = cpm * cpm
+    cpm7 = y2 * y2 * y2 * cpm
+    rc = 2 * np.sqrt(cpm7 / (cpm7 + _POW25_7))
+    sc = 1 + 0.045 * cpm
+    sh = 1 + 0.015 * cpm * t
+    rt = -np.sin(2 * dtheta) * rc
+    tc, th = dcp / sc, dhp / sh
+    return tc * tc + th * th + rt * tc * th
+
+
+def _libm(np, f, *arrays):
+    """``f`` (a :mod:`math` function) on each element of broadcastable arrays."""
+    return np.asarray(np.frompyfunc(f, len(arrays), 1)(*arrays), dtype=np.float64)
+
+
+_PI = math.pi
+_TWO_PI = 2 * math.pi
+_H6, _H30, _H63 = 6 * _DEG, 30 * _DEG, 63 * _DEG
+
+
 # --- metrics: a space to compare in and a distance there -------------------------
 
 class Metric:
@@ -372,12 +582,18 @@ class Metric:
 
     ``to_space_1``/``to_space`` map linear sRGB to the comparison space;
     ``distance_1``/``distance`` compare two colours there (first argument: the image).
+    The same distance split, the first coordinate apart from the other two:
+    ``sqrt(l_term(p0, q0) + ab_term(p1, p2, q1, q2))`` on broadcastable arrays, and on scalars
+    ``sqrt(l_term_1(p0, q0) + ab_row_1(p1, p2, [(q1, q2)])[0])``.
     """
 
-    def __init__(self, name, label, to_space_1, to_space, distance_1, distance):
+    def __init__(self, name, label, to_space_1, to_space, distance_1, distance,
+                 l_term_1, l_term, ab_row_1, ab_term):
         self.name, self.label = name, label
         self.to_space_1, self.to_space = to_space_1, to_space
         self.distance_1, self.distance = distance_1, distance
+        self.l_term_1, self.l_term = l_term_1, l_term
+        self.ab_row_1, self.ab_term = ab_row_1, ab_term
 
     def __repr__(self):
         return f"Metric({self.name!r})"
@@ -391,16 +607,21 @@ def _srgb255(a):
     return linear_to_srgb(a) * 255
 
 
+_EUCLID = (sq_diff_1, sq_diff, euclid_ab_row_1, euclid_ab)
+
 METRICS = {
     m.name: m
     for m in (
-        Metric("rgb", "Euclidean sRGB (0-255)", _srgb255_1, _srgb255, euclid_1, euclid),
-        Metric("cie76", "CIE76 (Euclidean CIELAB)", linear_to_lab_1, linear_to_lab, euclid_1, euclid),
-        Metric("cie94", "CIE94 (graphic arts)", linear_to_lab_1, linear_to_lab, cie94_1, cie94),
-        Metric("ciede2000", "CIEDE2000", linear_to_lab_1, linear_to_lab, ciede2000_1, ciede2000),
+        Metric("rgb", "Euclidean sRGB (0-255)", _srgb255_1, _srgb255, euclid_1, euclid, *_EUCLID),
+        Metric("cie76", "CIE76 (Euclidean CIELAB)", linear_to_lab_1, linear_to_lab, euclid_1, euclid,
+               *_EUCLID),
+        Metric("cie94", "CIE94 (graphic arts)", linear_to_lab_1, linear_to_lab, cie94_1, cie94,
+               sq_diff_1, sq_diff, cie94_ab_row_1, cie94_ab),
+        Metric("ciede2000", "CIEDE2000", linear_to_lab_1, linear_to_lab, ciede2000_1, ciede2000,
+               ciede2000_l_1, ciede2000_l, ciede2000_ab_row_1, ciede2000_ab),
         Metric("oklab", "OKLab Euclidean (x100)",
                lambda rgb: tuple(100 * v for v in linear_to_oklab_1(rgb)),
-               lambda a: 100 * linear_to_oklab(a), euclid_1, euclid),
+               lambda a: 100 * linear_to_oklab(a), euclid_1, euclid, *_EUCLID),
     )
 }
 
