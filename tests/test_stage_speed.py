@@ -102,6 +102,17 @@ def test_linear_to_lab_list_is_the_scalar_formula(pixels):
     assert color_batch.linear_to_lab_list(*channels) == want
 
 
+@hsettings(max_examples=100, deadline=None)
+@given(st.lists(linear, max_size=40))
+def test_space_stage_is_the_per_pixel_conversion_for_every_metric(pixels):
+    """match.to_space on the pure path (the CIELAB metrics through color_batch) gives each
+    metric's own conversion, pixel by pixel."""
+    from legoremix import match
+    with _array.force("pure"):
+        for name, metric in color.METRICS.items():
+            assert match.to_space(pixels, metric) == [metric.to_space_1(p) for p in pixels], name
+
+
 @hsettings(max_examples=500, deadline=None)
 @given(st.lists(st.tuples(lab, lab), max_size=30))
 def test_ciede2000_list_is_the_scalar_formula(pairs):
