@@ -206,7 +206,8 @@ class Pipeline:
         self.pins: tuple = ()  # (x, y, BrickLink id) painted by the user
         self._depth: depth_mod.DepthMap | None = None  # 3D relief: depth over the whole photo
         self._depth_token = 0
-        self._cache: dict = {}
+        self._cache: dict = {}  # stage name -> (key, value) of its last run
+        self._kept: dict = {}  # stage name -> earlier (key, value), newest first (Stage.keep)
         self.stage_runs: dict = {}  # stage name -> how many times it ran (for tests)
         #: ``progress(fraction)`` while a long stage runs (the page's refine progress); not part of any key
         self.progress: Callable | None = None
@@ -281,9 +282,17 @@ class Pipeline:
             if hit is not None and hit[0] == key:
                 value = hit[1]
             else:
-                value = stage.run(**{name: values[name] for name in stage.inputs})
+                older = self._kept.setdefault(stage.name, []) if stage.keep > 1 else []
+                i = next((i for i, (k, _) in enumerate(older) if k == key), None)
+                if i is not None:  # an earlier result of this stage (Stage.keep)
+                    value = older.pop(i)[1]
+                else:
+                    value = stage.run(**{name: values[name] for name in stage.inputs})
+                    self.stage_runs[stage.name] = self.stage_runs.get(stage.name, 0) + 1
+                if hit is not None and stage.keep > 1:
+                    older.insert(0, hit)
+                    del older[stage.keep - 1:]
                 self._cache[stage.name] = (key, value)
-                self.stage_runs[stage.name] = self.stage_runs.get(stage.name, 0) + 1
             t[stage.name] = time.perf_counter() - t0
             values[stage.name], keys[stage.name] = value, key
         t["backend"] = backend
@@ -338,6 +347,11 @@ class Stage:
     name: str
     inputs: tuple
     run: Callable
+    #: Results kept, newest first, each with its key. A stage whose result depends on more
+    #: than its inputs (``look`` with a time budget: how far the refine gets depends on the
+    #: machine's load) keeps several, so that undo, redo or a setting toggled back gives the
+    #: very mosaic seen before instead of computing a slightly different one.
+    keep: int = 1
 
 
 def _prepare(image, size, crop, background):
@@ -487,6 +501,10 @@ def _pieces(look, size, palette, piece, sizes, section, part_costs, heights, par
                                   part_stock)
 
 
+#: Best looks kept (Stage.keep): a refine in the page stops after a time, so the same settings
+#: could give a slightly different mosaic when computed again; undo and redo reach the last ones.
+LOOKS_KEPT = 16
+
 #: The pipeline, in order. A new stage (relief, piece packing) is one more entry here.
 STAGES = (
     Stage("prepare", ("image", "size", "crop", "background"), _prepare),
@@ -497,7 +515,7 @@ STAGES = (
     Stage("dither", ("match", "adjust", "metric", "seen", "pins", "size", "dither", "strength", "serpentine",
                      "poster"), _dither),
     Stage("look", ("dither", "match", "adjust", "metric", "seen", "pins", "size", "refine", "refine_budget",
-                   "progress", "poster"), _look),
+                   "progress", "poster"), _look, keep=LOOKS_KEPT),
     Stage("photo_seen", ("adjust", "size"), _photo_seen),
     Stage("count", ("look", "adjust", "space", "metric", "photo_seen", "seen", "palette", "owned", "size", "piece"),
           _count),
