@@ -196,3 +196,27 @@ def test_heat_map_toggles_and_the_slider_wipes(page, artifacts):
     page.screenshot(path=str(artifacts / "see-wipe.png"), full_page=True)
     page.uncheck("[data-testid=compare]")
     assert grid_hash(page) == plain
+
+
+def refined_after(page, action):
+    """Do ``action`` and wait for its refined mosaic (the page marks data-refine-done when the
+    refined answer of a compute is drawn; the old mark is cleared first)."""
+    page.evaluate("() => { delete document.body.dataset.refineDone; }")
+    action()
+    poll(page, lambda: "refineDone" in dataset(page))
+    wait_mosaic(page)
+    return grid_hash(page), page.locator(PERCEIVED).inner_text()
+
+
+def test_undo_with_the_best_look_on_gives_back_the_mosaic_seen(page):
+    """The refine in the page stops after a time, so computing the same settings again could
+    end elsewhere: undo and redo must show the very mosaics seen before (the engine keeps its
+    last looks)."""
+    start(page)
+    before = refined_after(page, lambda: page.check("[data-testid=refine]"))
+    after = refined_after(page, lambda: (page.locator("#adj-saturation").fill("40"),
+                                         page.dispatch_event("#adj-saturation", "change")))
+    assert after[0] != before[0]
+    assert refined_after(page, lambda: page.click("#undo")) == before
+    assert page.locator("#adj-saturation-out").inner_text().startswith("0")
+    assert refined_after(page, lambda: page.click("#redo")) == after
