@@ -110,6 +110,13 @@ def test_laptop_layout(browser, site, artifacts):
         expect(page.locator("[data-testid=de-explain]")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
         page.screenshot(path=str(artifacts / "layout-laptop.png"))
+        # the settings scroll on their own: a slider far down the list keeps the mosaic in view
+        for sel in ("#adj-contrast", "#auto-adjust", "label[for=depth-input]"):
+            page.locator(sel).scroll_into_view_if_needed()
+            assert box(page, "[data-testid=mosaic]") == mosaic, sel
+            b = box(page, sel)
+            assert 0 <= b["y"] and b["y"] + b["height"] <= LAPTOP["height"], (sel, b)
+        page.screenshot(path=str(artifacts / "layout-laptop-slider.png"))
         # unlimited mode: the buying list sits under the mosaic
         page.check("#unlimited")
         page.wait_for_timeout(100)
