@@ -39,6 +39,7 @@
 //                                         largest_size; fields + problems for settings)
 //   {id, type: "superseded"}              a compute was replaced or interrupted by a newer one
 import { loadPyodide } from "./pyodide/pyodide.mjs";
+import { imageSize } from "./js/image-size.js";
 
 // the role comes from the worker's name (a query string would be lost when the service
 // worker answers from its cache)
@@ -193,13 +194,23 @@ const NOT_A_PHOTO = "This file could not be read as an image. Choose a photo (JP
 const NOT_A_DEPTH_MAP = "This file could not be read as a picture. Choose a depth map (a grey picture, nearer = "
   + "brighter; PNG, JPEG, WebP...) or a depth model file (.onnx).";
 
+/** The sentence for a picture the browser cannot open because of its size (its header says
+ * how big it is), else null. */
+function tooBig(head) {
+  const dims = imageSize(new Uint8Array(head));
+  if (!dims || dims.width * dims.height <= 100e6) return null;
+  return `This picture is too large for the browser to open: ${dims.width} × ${dims.height} pixels ` +
+    `(${Math.round(dims.width * dims.height / 1e6)} megapixels). Save a smaller copy (8000 pixels on ` +
+    "the longest side is far more than any mosaic needs) and choose that one.";
+}
+
 /** ``unreadable``: the sentence when the file is no picture (what the person was choosing). */
 async function decode(blob, maxSide = 0, unreadable = NOT_A_PHOTO) {
   let bmp;
   try {
     bmp = await createImageBitmap(blob, { imageOrientation: "from-image" });
   } catch (e) {
-    throw new Error(unreadable);
+    throw new Error(tooBig(await blob.slice(0, 65536).arrayBuffer()) || unreadable);
   }
   let { width, height } = bmp;
   let note = null;

@@ -2,7 +2,9 @@
 import csv
 import io
 import json
+import struct
 import xml.etree.ElementTree as ET
+import zlib
 
 import pytest
 from PIL import Image
@@ -74,6 +76,21 @@ def test_paint_a_stud_and_undo(page):
     assert counts(page) == before
 
 
+def png_header(width, height):
+    """The start of a PNG declaring ``width`` x ``height`` (signature, IHDR, a cut IDAT)."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)))
+
+
+def jpeg_header(width, height):
+    """The start of a baseline JPEG declaring ``width`` x ``height`` (JFIF APP0, SOF0, no data)."""
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"
+    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 17, 8, height, width, 3) + b"\x01\x22\0\x02\x11\x01\x03\x11\x01"
+    return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
+
+
 def test_bad_inputs_show_messages_and_keep_the_mosaic(page, tmp_path):
     upload(page, photo_path("chelsea.png"))
     wait_mosaic(page, "48 × 48")
@@ -92,6 +109,16 @@ def test_bad_inputs_show_messages_and_keep_the_mosaic(page, tmp_path):
     page.wait_for_selector("[data-testid=status][data-state=error]")
     assert "could not be read" in page.locator("[data-testid=error]").inner_text()
     assert counts(page) == good
+    # pictures too big for the browser to open: their size, read from the header, is the reason given
+    for name, head in (("giant.png", png_header(30000, 30000)), ("giant.jpg", jpeg_header(40000, 25000))):
+        big = tmp_path / name
+        big.write_bytes(head)
+        upload(page, big)
+        page.wait_for_selector("[data-testid=status][data-state=error]")
+        w, h = (30000, 30000) if name.endswith("png") else (40000, 25000)
+        text = page.locator("[data-testid=error]").inner_text()
+        assert f"too large for the browser to open: {w} × {h} pixels ({w * h // 10 ** 6} megapixels)" in text, text
+        assert counts(page) == good
     # an inventory smaller than the canvas
     page.select_option("#set-add", "cute_banana_pen_holder")
     page.click("#set-add-btn")
