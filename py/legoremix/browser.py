@@ -259,9 +259,11 @@ def set_depth_image(width: int, height: int, data) -> str:
         dm = depth.from_image(image.RGBA(int(width), int(height), _bytes(data)))
     except (image.ImageError, depth.DepthError) as e:
         return _ok(error=str(e))
+    img = _pipeline._image
+    note = depth.shape_note(dm, (img.width, img.height)) if img is not None else None
     _pipeline.set_depth(dm)
     _state["mosaic"] = None
-    return _ok(width=dm.width, height=dm.height)
+    return _ok(width=dm.width, height=dm.height, note=note)
 
 
 def set_depth_map(width: int, height: int, data) -> str:

@@ -242,7 +242,11 @@ def run(argv=None) -> int:
     p.set_image(img)
     project.configure(p, settings)
     if args.depth:
-        p.set_depth(depth.load(args.depth, img))
+        dm = depth.load(args.depth, img)
+        note = depth.shape_note(dm, (img.width, img.height))
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+        p.set_depth(dm)
     elif str(args.image).endswith(".legoremix"):
         p.set_depth(proj.depth)  # a project's relief, if it has one
     mosaic = p.run()

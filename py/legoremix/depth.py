@@ -240,6 +240,28 @@ def from_image(img: RGBA) -> DepthMap:
     return dm
 
 
+#: Aspect ratios further apart than this (relative) make :func:`shape_note` speak up.
+SHAPE_TOLERANCE = 0.03
+
+
+def shape_note(dm: DepthMap, photo_size) -> str | None:
+    """A sentence when a depth map picture has another shape than the photo (it is then
+    stretched over the photo, so its heights may not line up with what they belong to), else
+    None. Maps a model made from the photo always fit."""
+    pw, ph = photo_size
+    if not (dm.width and dm.height and pw and ph):
+        return None
+    ratio = (dm.width / dm.height) / (pw / ph)
+    if abs(ratio - 1) <= SHAPE_TOLERANCE:
+        return None
+    def shape(w, h):
+        return "square" if abs(w / h - 1) <= SHAPE_TOLERANCE else "wide" if w > h else "tall"
+    a, b = shape(dm.width, dm.height), shape(pw, ph)
+    what = f"a {a} picture for a {b} photo" if a != b else "another shape than the photo"
+    return (f"This depth map is {what} ({dm.width} × {dm.height} against {pw} × {ph}): it is stretched over "
+            "the photo, so the raised parts may not line up with the picture. A depth map made from this photo fits.")
+
+
 def load_map(path) -> DepthMap:
     """A depth map picture from a file (Pillow; reduced to :data:`MAX_MAP_SIDE` with a box
     filter first, as the browser does when it decodes one)."""

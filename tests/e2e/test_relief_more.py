@@ -176,6 +176,24 @@ def test_removing_the_relief_is_an_undo_step(page, moto_files):
     assert mosaic(page)["heights"] is None
 
 
+def test_a_depth_map_of_another_shape_is_used_with_a_note(page, moto_files, tmp_path):
+    """The photo's own depth map: no note. A tall depth map for the wide photo is still used
+    (stretched), with a sentence saying so next to the relief controls."""
+    photo, depth_png = moto_files
+    upload(page, photo)
+    wait_mosaic(page, "48 × 48")
+    page.set_input_files("[data-testid=depth-input]", str(depth_png))
+    wait_relief(page)
+    expect(page.locator("[data-testid=depth-status]")).to_have_text("Depth from the picture motorcycle-depth.png.")
+    tall = tmp_path / "tall-depth.png"
+    Image.open(depth_png).transpose(Image.Transpose.ROTATE_90).save(tall)
+    page.set_input_files("[data-testid=depth-input]", str(tall))
+    expect(page.locator("[data-testid=depth-status]")).to_contain_text(
+        "This depth map is a tall picture for a wide photo", timeout=30_000)
+    expect(page.locator("[data-testid=depth-status]")).to_contain_text("stretched over the photo")
+    wait_relief(page)
+
+
 def test_hand_raised_studs_follow_a_size_change(page, moto_files):
     """A stud raised by hand belongs to a place of the photo: after a size change it moves to
     the stud over the same place (js/pin-map.js; tests/e2e/test_edit_fixes.py checks the

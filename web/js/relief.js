@@ -117,7 +117,7 @@ function sendDepth(depth) {
 }
 
 function depthText(depth) {
-  if (depth.kind === "image") return `Depth from the picture ${depth.name}.`;
+  if (depth.kind === "image") return `Depth from the picture ${depth.name}.${depth.note ? " " + depth.note : ""}`;
   if (depth.kind === "map") return `Depth map from the project ${depth.name}.`;
   return `Depth estimated with ${depth.label} (${depth.backend === "webgpu" ? "WebGPU" : "WASM"}, ${(depth.ms / 1000).toFixed(1)} s).`;
 }
@@ -125,12 +125,14 @@ function depthText(depth) {
 /** Use a depth map for this photo: the engine gets it, then one undo step (bringing the relief
  * back if it was removed) recomputes and autosaves. */
 export async function useDepth(depth, { quiet = false } = {}) {
+  let r;
   try {
-    await sendDepth(depth);
+    r = await sendDepth(depth);
   } catch (e) {
     if (!quiet) showError("relief", e.message);
     return false;
   }
+  if (r?.note) depth.note = r.note; // e.g. a depth map of another shape than the photo
   kept = engineHas = state.depth = depth;
   setDepthStatus(depthText(depth));
   commit((s) => { delete s.reliefOff; });
