@@ -259,3 +259,16 @@ def test_count_stage_follows_the_metric(photos):
         seen = [pipeline.seen_color(c.hex, p.options.compensate, p.options.baseplate) for c in pal.colors]
         labels = [j for row in b.grid for j in row]
         assert [v for row in b.delta_e for v in row] == ref_delta_e(p._cache["adjust"][1], seen, labels)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.dictionaries(st.integers(0, 7), st.integers(1, 6), min_size=1, max_size=3), min_size=1, max_size=25),
+       st.randoms(use_true_random=False))
+def test_expand_hands_each_group_its_colours_lowest_first(flows, rnd):
+    """match.expand (groups of one colour looked up at once) gives what the plain queues give:
+    the studs of a group, in order, take its colours from the lowest index up."""
+    from legoremix import match
+    index = [g for g, f in enumerate(flows) for _ in range(sum(f.values()))]
+    rnd.shuffle(index)
+    queues = [[j for j in sorted(f, reverse=True) for _ in range(f[j])] for f in flows]
+    assert match.expand(flows, index) == [queues[g].pop() for g in index]

@@ -389,8 +389,14 @@ def solve_pixels(pixels_sp, palette_sp, metric, stock, step: float = GROUP_STEP)
 def expand(flows, index) -> list:
     """Labels per stud from per-group flows (``{colour: studs}``): the studs of a group, in
     order, take its colours from the lowest index up."""
-    queues = [[j for j in sorted(f, reverse=True) for _ in range(f[j])] for f in flows]
-    return [queues[g].pop() for g in index]
+    single = [next(iter(f)) if len(f) == 1 else -1 for f in flows]  # most groups keep one colour
+    out = list(map(single.__getitem__, index))
+    queues = {g: [j for j in sorted(f, reverse=True) for _ in range(f[j])] for g, f in enumerate(flows) if len(f) > 1}
+    if queues:
+        for i, g in enumerate(index):
+            if g in queues:
+                out[i] = queues[g].pop()
+    return out
 
 
 def solve_groups(costs, sizes, stock, max_rounds: int | None = None, colors=None,
