@@ -32,6 +32,7 @@ import { initInventory, renderInventory } from "./js/inventory.js";
 import { computeProgressive } from "./js/progressive.js";
 import { photoReplaced, photoRestored, replacingPhoto } from "./js/photos.js"; // replacing the photo is an undo step
 import "./js/compare.js"; // the error heat map and the before/after wipe over the mosaic
+import "./js/mini-mosaic.js"; // on a phone, a small copy of the mosaic while it is out of view
 
 const $ = (sel) => document.querySelector(sel);
 let computeId = 0;

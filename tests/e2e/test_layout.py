@@ -84,6 +84,26 @@ def test_phone_layout(browser, site, artifacts):
         assert box(page, "[data-testid=de-explain]")["y"] - box(page, "[data-testid=mean-delta-e]")["y"] < 80
         page.screenshot(path=str(artifacts / "layout-phone.png"))
         page.screenshot(path=str(artifacts / "layout-phone-full.png"), full_page=True)
+        # far down at the sliders, a small copy of the mosaic shows in a corner and follows a change
+        mini = page.locator("[data-testid=mini-mosaic]")
+        expect(mini).to_be_hidden()  # the mosaic itself is in view
+        page.locator("#adj-saturation").scroll_into_view_if_needed()
+        expect(mini).to_be_visible()
+        b = box(page, "[data-testid=mini-mosaic]")
+        assert b["x"] + b["width"] <= PHONE["width"] and b["y"] + b["height"] <= PHONE["height"], b
+        pixels = "(c) => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).join()"
+        before = mini.locator("canvas").evaluate(pixels)
+        computed = page.locator("body").get_attribute("data-computed")
+        page.locator("#adj-saturation").fill("80")
+        page.dispatch_event("#adj-saturation", "change")
+        expect(page.locator("body")).not_to_have_attribute("data-computed", computed, timeout=60_000)
+        wait_mosaic(page)
+        assert mini.locator("canvas").evaluate(pixels) != before
+        page.screenshot(path=str(artifacts / "layout-phone-mini.png"))
+        mini.tap()
+        expect(mini).to_be_hidden()  # back at the mosaic
+        m = box(page, "[data-testid=mosaic]")
+        assert m["y"] >= 0 and m["y"] + m["height"] <= PHONE["height"], m
         assert not page.errors, page.errors
     finally:
         ctx.close()

@@ -34,6 +34,7 @@ export function draw() {
   for (const overlay of overlays) overlay(ctx, cell, m); // e.g. the relief's heights (js/relief.js)
   if ($("#show-grid").checked) lines(1, "rgba(128,128,128,.5)", 1);
   if ($("#show-sections").checked) lines(+$("#section").value, "rgba(255,255,255,.75)", 2);
+  canvas.dispatchEvent(new Event("drawn")); // e.g. the small copy shown while it is out of view (js/mini-mosaic.js)
 }
 for (const id of ["#show-grid", "#show-sections", "#section"]) $(id).addEventListener("change", draw);
 // a zoom that wants another resolution: drawn again, sharp (js/mosaic-zoom.js)
@@ -78,6 +79,7 @@ export function markStale(stale) {
   $("#canvas-wrap").classList.toggle("stale", stale);
   $("#counts").classList.toggle("stale", stale);
   $(".result").dataset.stale = String(stale);
+  canvas.dispatchEvent(new Event("drawn"));
   const none = stale || !state.mosaic;
   document.querySelectorAll("[data-export]").forEach((b) => { b.disabled = none; });
   $("#save-project").disabled = !state.image;
