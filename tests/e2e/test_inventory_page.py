@@ -65,7 +65,7 @@ def test_edit_counts_add_a_colour_and_switch_one_off(page):
     # fewer than the set holds is not possible: a sentence next to the field, nothing computed
     field = page.locator("[data-testid=inventory-row-11] .owned")
     field.fill("100")
-    err = page.locator("[data-testid=inventory-row-11] .field-error")
+    err = page.locator("[data-testid=inventory-row-11-error] .field-error")  # a row of its own under the colour
     expect(err).to_contain_text("Your sets hold 629 Black pieces")
     expect(field).to_have_attribute("aria-invalid", "true")
     set_owned(page, 11, 629)

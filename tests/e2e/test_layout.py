@@ -80,12 +80,23 @@ def test_phone_layout(browser, site, artifacts):
         assert page.evaluate("(e) => e.scrollWidth <= e.clientWidth", wrap.element_handle())
         use = box(page, "[data-testid=inventory-table] tbody tr:first-child .use")
         assert 0 <= use["x"] and use["x"] + use["width"] <= PHONE["width"]
+        # a field's sentence (fewer pieces than the sets hold) does not widen the table either
+        owned = page.locator("[data-testid=inventory-table] tbody tr:first-child .owned")
+        kept = owned.input_value()
+        owned.fill("1")
+        expect(page.locator("[data-testid=inventory-table] .row-error .field-error")).to_contain_text("Your sets hold")
+        assert page.evaluate("(e) => e.scrollWidth <= e.clientWidth", wrap.element_handle())
+        owned.fill(kept)
+        owned.dispatch_event("change")  # the person leaves the field, as it was
+        expect(page.locator("[data-testid=inventory-table] .row-error")).to_have_count(0)
+        wait_mosaic(page)
         expect(page.locator("[data-testid=de-explain]")).to_contain_text("below 1 nobody sees it")
         assert box(page, "[data-testid=de-explain]")["y"] - box(page, "[data-testid=mean-delta-e]")["y"] < 80
         page.screenshot(path=str(artifacts / "layout-phone.png"))
         page.screenshot(path=str(artifacts / "layout-phone-full.png"), full_page=True)
         # far down at the sliders, a small copy of the mosaic shows in a corner and follows a change
         mini = page.locator("[data-testid=mini-mosaic]")
+        page.evaluate("window.scrollTo(0, 0)")
         expect(mini).to_be_hidden()  # the mosaic itself is in view
         page.locator("#adj-saturation").scroll_into_view_if_needed()
         expect(mini).to_be_visible()

@@ -103,7 +103,7 @@ function row(c, inSets, loose, isOff, used, miss) {
   // "Use" first, so switching a colour off stays in reach on a narrow phone
   tr.innerHTML = `<td><input type="checkbox" class="use"></td><td><span class="swatch"></span><span class="name"></span></td>
     <td class="num bl"></td>
-    <td class="num"><input type="number" min="0" step="1" class="owned"><p class="field-error" hidden></p></td>
+    <td class="num"><input type="number" min="0" step="1" class="owned"></td>
     <td class="num used"></td><td class="num missing"></td>`;
   tr.querySelector(".swatch").style.background = c.hex;
   tr.querySelector(".name").textContent = c.name;
@@ -112,7 +112,14 @@ function row(c, inSets, loose, isOff, used, miss) {
   tr.querySelector(".used").textContent = used;
   tr.querySelector(".missing").textContent = miss || "";
   const input = tr.querySelector(".owned");
-  const err = tr.querySelector(".field-error");
+  // the field's sentence in a row of its own under the colour, the table's whole width (in the
+  // field's cell it would widen the column past a phone's screen)
+  const errRow = document.createElement("tr");
+  errRow.className = "row-error";
+  errRow.dataset.testid = `inventory-row-${c.id}-error`;
+  errRow.innerHTML = `<td colspan="6"><p class="field-error"></p></td>`;
+  const err = errRow.querySelector(".field-error");
+  err.id = `owned-${c.id}-error`;
   input.value = inSets + loose;
   input.max = inSets + 1_000_000;
   input.setAttribute("aria-label", `${c.name} pieces you own` + (inSets ? ` (${inSets} from your sets)` : ""));
@@ -124,7 +131,10 @@ function row(c, inSets, loose, isOff, used, miss) {
       r = { error: `Your sets hold ${inSets} ${c.name} pieces: you own at least that many. Remove a set, or switch the colour off.` };
     }
     err.textContent = r.error || "";
-    err.hidden = !r.error;
+    if (r.error) { tr.after(errRow); input.setAttribute("aria-describedby", err.id); } else {
+      errRow.remove();
+      input.removeAttribute("aria-describedby");
+    }
     input.setAttribute("aria-invalid", String(Boolean(r.error)));
     if (r.error) state.invalid.add(key); else state.invalid.delete(key);
     if (r.error) { setStatus("error", "Fix the marked field to update the mosaic"); markStale(true); }
