@@ -143,7 +143,7 @@ def stock_bound(img, sets):
     return refine.refine_labels(target, seen, [j for row in m.grid for j in row], *SIZE, [None] * len(seen)).error
 
 
-def refine_times(img, sets, budget=None):
+def refine_times(img, sets, work=None):
     """Per path: (seconds, CPU seconds, mosaic) of a whole refined mosaic (fresh pipeline)."""
     pal, owned = pipeline.build_palette(sets)
     res = {}
@@ -151,7 +151,7 @@ def refine_times(img, sets, budget=None):
         with _array.force(path):
             p = pipeline.Pipeline()
             p.set_image(img)
-            p.set_options(size=SIZE, refine=True, refine_budget=budget)
+            p.set_options(size=SIZE, refine=True, refine_work=work)
             p.set_palette(pal, owned)
             t0, c0 = time.perf_counter(), time.process_time()
             m = p.run()
@@ -264,12 +264,12 @@ def main(argv=None):
           "(the CPU time is what the machine's other jobs do not inflate)")
     print()
     print("| photo | set | numpy | pure | same grid "
-          f"| pure, page budget {browser.REFINE_BUDGET} s: wall / CPU (ms), perceived |")
+          f"| pure, page work limit {browser.REFINE_WORK}: wall / CPU (ms), perceived |")
     print("|---|---|---|---|---|---|")
     for s in sets:
         for n in names:
             t = refine_times(imgs[n], [s])
-            tb = refine_times(imgs[n], [s], budget=browser.REFINE_BUDGET)["pure"]
+            tb = refine_times(imgs[n], [s], work=browser.REFINE_WORK)["pure"]
             same = t["numpy"][2].grid == t["pure"][2].grid
             print(f"| {os.path.basename(n)} | {s} | {1000 * t['numpy'][0]:.0f} / {1000 * t['numpy'][1]:.0f} | "
                   f"{1000 * t['pure'][0]:.0f} / {1000 * t['pure'][1]:.0f} | {same} | "

@@ -90,7 +90,7 @@ def run_photo(page, name, runs):
         first.append(int(d["refineFirst"]))
         done.append(int(d["refineDone"]))
         gains.append(1 - perceived(page) / flat)
-        change(page, value)  # and cancelled while refining
+        change(page, value + 5)  # and cancelled while refining (a new value: the engine keeps the looks it made)
         wait_for(page, lambda: page.locator("[data-testid=refine-progress]").is_visible())
         t0 = time.time()
         page.click("[data-testid=refine-cancel]")
@@ -100,10 +100,10 @@ def run_photo(page, name, runs):
 
 
 def refine_budget():
-    """``browser.REFINE_BUDGET`` as shipped (read from the source: importing the engine here is not needed)."""
+    """``browser.REFINE_WORK`` as shipped (read from the source: importing the engine here is not needed)."""
     import re
     text = (ROOT / "py" / "legoremix" / "browser.py").read_text()
-    return float(re.search(r"^REFINE_BUDGET = ([0-9.]+)", text, re.M).group(1))
+    return int(re.search(r"^REFINE_WORK = ([0-9_]+)", text, re.M).group(1).replace("_", ""))
 
 
 def main():
@@ -132,7 +132,7 @@ def main():
     med = statistics.median
     print(f"Progressive best look in headless Chromium ({time.strftime('%Y-%m-%d')}), 48x48, set 31197, engine: "
           f"{'numpy' if info['numpy'] else 'pure Python'}, cross-origin isolated: {isolated}, {args.runs} runs "
-          f"per photo, medians in ms (ratio to the yardstick); page budget {refine_budget()} s; load average "
+          f"per photo, medians in ms (ratio to the yardstick); page work limit {refine_budget()} units; load average "
           f"{load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (1 min, {os.cpu_count()} CPUs)")
     print()
     print("| photo | yardstick: flat change | first answer | refined answer | cancel -> first answer, ready "

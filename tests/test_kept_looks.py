@@ -51,3 +51,30 @@ def test_only_the_last_looks_are_kept(photos, monkeypatch):
     p.set_options(adjustments=Adjustments(saturation=0))  # the oldest: computed again
     p.run()
     assert len(calls) == pipeline.LOOKS_KEPT + 2
+
+
+def test_a_work_limit_gives_the_same_look_on_a_slow_or_busy_machine(photos, monkeypatch):
+    """The page limits refining by work, not time: a fresh engine (a reload, a project opened
+    again) on a machine whose clock races ahead (slow or busy) gives the very same mosaic."""
+    from legoremix import refine
+
+    def make_run():
+        p = pipeline.Pipeline()
+        p.set_image(photos["chelsea.png"])
+        p.set_options(size=(24, 24), refine=True, refine_work=20_000)
+        p.set_palette(*pipeline.build_palette(["31197"]))
+        return p.run()
+    calm = make_run()
+    ticks = iter(range(10 ** 9))
+    monkeypatch.setattr(refine.time, "perf_counter", lambda: 0.05 * next(ticks))  # 50 ms per look at the clock
+    busy = make_run()
+    assert busy.grid == calm.grid and busy.perceived_delta_e == calm.perceived_delta_e
+    assert calm.perceived_delta_e < make_flat(photos).perceived_delta_e  # it did refine
+
+
+def make_flat(photos):
+    p = pipeline.Pipeline()
+    p.set_image(photos["chelsea.png"])
+    p.set_options(size=(24, 24))
+    p.set_palette(*pipeline.build_palette(["31197"]))
+    return p.run()

@@ -15,12 +15,13 @@ from .match import InventoryError
 from .settings import SettingsError
 
 _pipeline = pipeline.Pipeline()
-#: Seconds the best look within stock may take in the page (it returns the best mosaic found by
-#: then; the whole stage, from the start of its compute): with the first answer before it and
-#: the count after it, a 48x48 refined mosaic within about 1.4 s on the pure path, so within
-#: 2 s on a machine twice as slow (docs/benchmarks.md, "Progressive best look in the page").
-REFINE_BUDGET = 0.8
-_pipeline.set_options(refine_budget=REFINE_BUDGET)
+#: Work the best look within stock may do in the page (units of refine._Limit: studs visited by
+#: the search), not seconds: the same settings give the same mosaic on any machine and at any
+#: load, so a reload or a project opened again shows the mosaic the person saw (and printed).
+#: About 0.4-0.6 s of CPython at 48x48 (often to convergence), 1-1.5 s in the page here
+#: (docs/benchmarks.md, "Progressive best look in the page").
+REFINE_WORK = 200_000
+_pipeline.set_options(refine_work=REFINE_WORK)
 _state = {"mosaic": None, "settings": None}
 
 

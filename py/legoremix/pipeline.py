@@ -59,9 +59,11 @@ class Options:
     relief_pins: tuple = ()
     plate_sizes: tuple = relief_mod.SIZES
     plate_color: int = relief_mod.DEFAULT_COLOR
-    # best look within stock (refine.py); refine_budget: seconds at most (the page), None: until done
+    # best look within stock (refine.py); refine_work: units of work at most (the page: the same
+    # mosaic on any machine), refine_budget: seconds at most; neither: until done
     refine: bool = False
     refine_budget: float | None = None
+    refine_work: int | None = None
     poster: bool = False  # poster mode (tone.py): lightness order dealt onto the stock
     # bigger pieces (pieces.py): allowed sizes ("1x1" only: no packing), per-size weights (None: fewest parts)
     sizes: tuple = ("1x1",)
@@ -501,8 +503,8 @@ def _pieces(look, size, palette, piece, sizes, section, part_costs, heights, par
                                   part_stock)
 
 
-#: Best looks kept (Stage.keep): a refine in the page stops after a time, so the same settings
-#: could give a slightly different mosaic when computed again; undo and redo reach the last ones.
+#: Best looks kept (Stage.keep): a refine bounded by time (``refine_budget``) can end elsewhere
+#: when computed again; undo and redo reach the last ones (and a refine is never done twice).
 LOOKS_KEPT = 16
 
 #: The pipeline, in order. A new stage (relief, piece packing) is one more entry here.
@@ -515,7 +517,7 @@ STAGES = (
     Stage("dither", ("match", "adjust", "metric", "seen", "pins", "size", "dither", "strength", "serpentine",
                      "poster"), _dither),
     Stage("look", ("dither", "match", "adjust", "metric", "seen", "pins", "size", "refine", "refine_budget",
-                   "progress", "poster"), _look, keep=LOOKS_KEPT),
+                   "refine_work", "progress", "poster"), _look, keep=LOOKS_KEPT),
     Stage("photo_seen", ("adjust", "size"), _photo_seen),
     Stage("count", ("look", "adjust", "space", "metric", "photo_seen", "seen", "palette", "owned", "size", "piece"),
           _count),

@@ -248,21 +248,22 @@ def _blur_t(fields, width, height, radius, square=False):
 
 
 def refine_labels(target, seen, labels, width, height, stock, pins=None, budget=None,
-                  max_passes=MAX_PASSES, progress=None, radius=None, eye=None) -> Result:
+                  max_passes=MAX_PASSES, progress=None, radius=None, eye=None, work=None) -> Result:
     """Lower the perceived error of ``labels`` within the stock.
 
     ``target``: ``w*h`` linear triples (the photo); ``seen``: the colour seen per palette
     entry (linear); ``labels``: the start, palette index per stud, within the stock;
     ``stock``: per colour, pieces for the unpainted studs (``None``: unlimited); ``pins``:
-    painted studs (index -> palette index), never changed; ``budget``: seconds at most
-    (``None``: until no pass helps, at most ``max_passes``); ``progress``: called with the
+    painted studs (index -> palette index), never changed; ``budget``: seconds at most,
+    or ``work``: units of work at most (:class:`_Limit`: the same mosaic on any machine; the
+    page's choice); neither: until no pass helps, at most ``max_passes``; ``progress``: called with the
     fraction done (of the budget, else of the passes) a few times a second; ``radius``: taps
     of the model that prices moves (``None``: :data:`MODEL_RADIUS` with a budget, else
     ``perceive.RADIUS``, the whole blur);
     ``eye``: the :class:`_Eye` of ``target`` when the caller has one (it may know the start).
     """
     t0 = time.perf_counter()
-    deadline = None if budget is None else t0 + budget
+    lim = _Limit(budget, work)
     n, k = width * height, len(seen)
     pins = pins or {}
     labels = list(labels)
@@ -270,12 +271,12 @@ def refine_labels(target, seen, labels, width, height, stock, pins=None, budget=
         raise ValueError("The mosaic to refine does not match its size.")
     free = [i not in pins for i in range(n)]
     eye = eye or _Eye(target, width, height)
-    tick = _ticker(progress, t0, budget, lambda: passes / max_passes)
+    tick = _ticker(progress, lim, lambda: passes / max_passes)
     # the models, in turn: with a budget the coarse one first, then the whole blur from the best mosaic
     if radius is not None:
         models = [radius]
     else:
-        models = [perceive.RADIUS] if budget is None else [MODEL_RADIUS, perceive.RADIUS]
+        models = [MODEL_RADIUS, perceive.RADIUS] if lim.bounded else [perceive.RADIUS]
 
     def state(lab_, r):
         counts = [0] * k
@@ -296,10 +297,11 @@ def refine_labels(target, seen, labels, width, height, stock, pins=None, budget=
     passes, moves = 0, [0, 0, 0]  # moves: changes, swaps, trades of the models done
     converged = False
     while passes < max_passes:
-        if deadline is not None and time.perf_counter() > deadline:
+        if lim.over():
             break
+        lim.spend(n)  # preparing the pass and judging it exactly: a look at every stud each
         st.prepare(bm, de)
-        made = st.sweep(deadline) + st.trade(deadline)
+        made = st.sweep(lim) + st.trade(lim)
         passes += 1
         tick()
         bm, de, total = eye.judge(seen, st.labels)
@@ -310,35 +312,67 @@ def refine_labels(target, seen, labels, width, height, stock, pins=None, budget=
         else:
             improved = 0.0
         if made == 0 or improved < STALL * best:
-            if len(models) > 1 and (deadline is None or time.perf_counter() <= deadline):  # the next model
+            if len(models) > 1 and not lim.over():  # the next model
                 moves = [m + v for m, v in zip(moves, (st.changes, st.swaps, st.trades))]
                 models.pop(0)
                 st = state(best_labels, models[0])  # from the best mosaic
                 bm, de = best_seen
                 continue
-            converged = deadline is None or time.perf_counter() <= deadline
+            converged = not lim.over()
             break
     moves = [m + v for m, v in zip(moves, (st.changes, st.swaps, st.trades))]
     return Result(list(best_labels), start, best, passes, *moves, time.perf_counter() - t0, converged)
+
+
+class _Limit:
+    """When refining stops: after ``seconds`` of wall-clock time, or after ``work`` units (a
+    stud's moves priced in a sweep, a stud scanned for trades, a giver tried: counted where the
+    search checks the limit), or neither. A limit in work units gives the same mosaic on any
+    machine and at any load, so the same settings give back the mosaic seen before (after a
+    reload, in a project opened again); a limit in seconds bounds the wait instead."""
+
+    def __init__(self, seconds=None, work=None):
+        self.t0 = time.perf_counter()
+        self.seconds, self.work, self.done = seconds, work, 0
+
+    @property
+    def bounded(self) -> bool:
+        return self.seconds is not None or self.work is not None
+
+    def spend(self, units: int):
+        self.done += units
+
+    def over(self) -> bool:
+        if self.work is not None:
+            return self.done > self.work
+        return self.seconds is not None and time.perf_counter() - self.t0 > self.seconds
+
+    def fraction(self) -> float:
+        """Of the limit used so far (0 when there is none)."""
+        if self.work is not None:
+            return min(1.0, self.done / self.work) if self.work > 0 else 1.0
+        if self.seconds:
+            return min(1.0, (time.perf_counter() - self.t0) / self.seconds)
+        return 0.0
 
 
 #: Seconds between two progress reports.
 TICK = 0.1
 
 
-def _ticker(progress, t0, budget, passes_done):
+def _ticker(progress, lim, passes_done):
     """A function to call often: reports ``progress(fraction)`` at most every :data:`TICK`
-    seconds (fraction of the time budget, else of the passes); does nothing without one."""
+    seconds (fraction of the limit, else of the passes); does nothing without one."""
     if progress is None:
         return lambda: None
     clock = time.perf_counter
-    last = [t0]
+    last = [lim.t0]
 
     def tick():
         now = clock()
         if now - last[0] >= TICK:
             last[0] = now
-            progress(min(1.0, (now - t0) / budget) if budget else min(1.0, passes_done()))
+            progress(lim.fraction() if lim.bounded else min(1.0, passes_done()))
     return tick
 
 
@@ -495,9 +529,10 @@ class _State:
             stale[y * w + x0_:y * w + x1_] = run
 
     # -- moves -------------------------------------------------------------------------
-    def sweep(self, deadline) -> int:
+    def sweep(self, lim) -> int:
         """Visit every stud: the best change into a colour with spare pieces, then swaps
         with its forward neighbours. Returns the number of moves made."""
+        lim = lim or _Limit()  # None: no limit
         w, h = self.w, self.h
         labels, free, spare = self.labels, self.free, self.spare
         k = len(self.seen)
@@ -505,10 +540,10 @@ class _State:
         c_of, apply_ = self.c_of, self.apply
         tol = -TOL
         made = 0
-        clock = time.perf_counter
         for y in range(h):
-            if deadline is not None and clock() > deadline:
+            if lim.over():
                 break
+            lim.spend(w)
             self.tick()
             xs = range(w) if y % 2 == 0 else range(w - 1, -1, -1)
             open_ = [b for b in range(k) if spare[b] is None or spare[b] > 0]
@@ -575,22 +610,23 @@ class _State:
                         prow = price[a]
         return made
 
-    def trade(self, deadline) -> int:
+    def trade(self, lim) -> int:
         """Move colours that have no spare piece to where they help most: a stud takes
         such a colour while a stud elsewhere gives it up for a colour with spare pieces
         (or for the first stud's colour). Returns the number of trades made."""
+        lim = lim or _Limit()  # None: no limit
         spare = self.spare
         made = 0
-        clock = time.perf_counter
         for b in range(len(self.seen)):
             if spare[b] is not None and spare[b] == 0:
-                if deadline is not None and clock() > deadline:
+                if lim.over():
                     break
+                lim.spend(self.w * self.h)
                 self.tick()
-                made += self._trade_into(b, deadline)
+                made += self._trade_into(b, lim)
         return made
 
-    def _trade_into(self, b, deadline) -> int:
+    def _trade_into(self, b, lim) -> int:
         """Trades into colour ``b``: the studs that gain most by taking it, paired with the
         studs that lose least by giving it up, each pair priced exactly before it is made."""
         labels, free, spare = self.labels, self.free, self.spare
@@ -632,19 +668,20 @@ class _State:
                 give.append((best, j))
         want.sort()
         give.sort()
-        return self._pair(b, want, give, deadline)
+        return self._pair(b, want, give, lim)
 
-    def _pair(self, b, want, give, deadline) -> int:
+    def _pair(self, b, want, give, lim) -> int:
         """Make the trades into colour ``b``: ``want`` (studs that gain by taking it) and
         ``give`` (studs that lose least by giving it up), both sorted by modelled change;
         each pair is priced exactly before it is made."""
+        lim = lim or _Limit()  # None: no limit
         labels, spare, dd, k = self.labels, self.spare, self.d, len(self.seen)
         used = set()
         made = gi = 0
-        clock = time.perf_counter
         for vj, j in want:
-            if deadline is not None and clock() > deadline:
+            if lim.over():
                 break
+            lim.spend(8 * k)  # up to 8 givers, each priced for every colour
             while gi < len(give) and give[gi][1] in used:
                 gi += 1
             if gi >= len(give) or vj + give[gi][0] >= -TOL:
@@ -683,15 +720,17 @@ class _State:
 MIN_REFINE_SHARE = 0.5
 
 
-def look(dither, match, adjust, metric, seen, pins, size, refine, refine_budget, progress=None):
+def look(dither, match, adjust, metric, seen, pins, size, refine, refine_budget, progress=None, refine_work=None):
     """Pipeline stage "look": the labels as dithered, or, with ``refine``, the best look
     within stock.
 
     A good start matters (as in DBS): the candidates are the dithered labels, the optimal
     assignment and Floyd-Steinberg error diffusion within stock. With a time budget (the
-    page, seconds for this whole stage) the one that looks best is refined; without, the two
-    that look best are refined and the better result kept. Either way the result is never
-    worse than any candidate. ``progress(fraction)``: reports while it runs (the page's bar).
+    page, seconds for this whole stage) or a work limit (``refine_work``: units of
+    :class:`_Limit`, what the page uses: the same mosaic on any machine) the one that looks best
+    is refined; without, the two that look best are refined and the better result kept. Either
+    way the result is never worse than any candidate. ``progress(fraction)``: reports while it
+    runs (the page's bar).
     """
     if not refine:
         return dither
@@ -712,6 +751,9 @@ def look(dither, match, adjust, metric, seen, pins, size, refine, refine_budget,
             starts.append(lab)
     eye = _Eye(target, w, h)
     starts.sort(key=lambda lab: eye.judge(seen, lab, keep=True)[2])  # stable
+    if refine_work is not None:
+        return refine_labels(target, seen, starts[0], w, h, free_stock, pins, work=refine_work, progress=progress,
+                             eye=eye).labels
     if refine_budget is not None:  # the budget covers this whole stage, but refining always
         # gets at least MIN_REFINE_SHARE of it: on a busy machine or a big mosaic the starts alone
         # can use it all, and the person would wait through the progress bar for no change

@@ -220,3 +220,15 @@ def test_undo_with_the_best_look_on_gives_back_the_mosaic_seen(page):
     assert refined_after(page, lambda: page.click("#undo")) == before
     assert page.locator("#adj-saturation-out").inner_text().startswith("0")
     assert refined_after(page, lambda: page.click("#redo")) == after
+
+
+def test_the_best_look_is_the_same_after_a_reload(page):
+    """Refining is limited by work, not time, so the restored session (or a project opened
+    again) shows the very mosaic the person saw, whatever the machine's load."""
+    start(page)
+    before = refined_after(page, lambda: page.check("[data-testid=refine]"))
+    page.reload()
+    page.wait_for_selector(READY, timeout=60_000)
+    poll(page, lambda: "refineDone" in dataset(page))
+    wait_mosaic(page)
+    assert (grid_hash(page), page.locator(PERCEIVED).inner_text()) == before
