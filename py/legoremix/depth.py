@@ -258,8 +258,10 @@ def shape_note(dm: DepthMap, photo_size) -> str | None:
         return "square" if abs(w / h - 1) <= SHAPE_TOLERANCE else "wide" if w > h else "tall"
     a, b = shape(dm.width, dm.height), shape(pw, ph)
     what = f"a {a} picture for a {b} photo" if a != b else "another shape than the photo"
-    return (f"This depth map is {what} ({dm.width} × {dm.height} against {pw} × {ph}): it is stretched over "
-            "the photo, so the raised parts may not line up with the picture. A depth map made from this photo fits.")
+    # sides as a ratio: both pictures may have been reduced on the way (the page decodes a copy)
+    return (f"This depth map is {what} (width / height {dm.width / dm.height:.2f} against {pw / ph:.2f}): it is "
+            "stretched over the photo, so the raised parts may not line up with the picture. A depth map made from "
+            "this photo fits.")
 
 
 def load_map(path) -> DepthMap:
