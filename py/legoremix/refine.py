@@ -29,8 +29,9 @@ A move is priced at ``Delta = 2 c_j . d + d^T Q_j d`` (``d``: the change of the 
 colour; ``c_j = sum_i w_ij g_i`` with ``g_i = A_i e_i`` and ``e`` the blurred error;
 ``Q_j = sum_i w_ij^2 A_i``). Every pass ends with the exact perceived error; the best
 mosaic met is returned, so the result is never worse than the start. The same scalar code
-runs on both engine paths (identical mosaics); ``budget`` (seconds) bounds the time, for
-the browser, and then the best mosaic found so far is returned. Within a budget the moves
+runs on both engine paths (identical mosaics); a limit (:class:`_Limit`: units of work,
+what the browser uses so the same settings always give the same mosaic, or seconds) ends it
+early, and then the best mosaic found so far is returned. Within a limit the moves
 are first priced with the blur's 3 x 3 core (:data:`MODEL_RADIUS`), about half the work per
 pass, and then with the whole blur from the best mosaic found (coarse to fine).
 """
@@ -199,8 +200,8 @@ class _Eye:
         return out
 
 
-#: Taps on each side of a stud in the coarse model that prices moves first when time is short
-#: (a budget: the page). The eye's blur reaches ``perceive.RADIUS`` (3, its 7 x 7 window) and
+#: Taps on each side of a stud in the coarse model that prices moves first when refining is
+#: limited (the page). The eye's blur reaches ``perceive.RADIUS`` (3, its 7 x 7 window) and
 #: the exact error that ends each pass uses all of it; the coarse model keeps its 3 x 3 core
 #: (about 78 % of its weight, not renormalised), so a move touches 9 sums and makes 5 x 5 of
 #: them stale instead of 49 and 13 x 13, and a pass costs about half. When it stops helping,
