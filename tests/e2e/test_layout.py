@@ -111,7 +111,18 @@ def test_phone_layout(browser, site, artifacts):
         wait_mosaic(page)
         assert mini.locator("canvas").evaluate(pixels) != before
         page.screenshot(path=str(artifacts / "layout-phone-mini.png"))
-        mini.tap()
+        # its Undo (the header's is far above) brings the mosaic back, its Redo the change again
+        after = mini.locator("canvas").evaluate(pixels)
+        for button, value, want in (("mini-undo", "0", before), ("mini-redo", "80", after)):
+            expect(page.locator(f"[data-testid={button}]")).to_be_enabled()
+            computed = page.locator("body").get_attribute("data-computed")
+            page.locator(f"[data-testid={button}]").tap()
+            expect(page.locator("#adj-saturation-out")).to_have_text(value)
+            expect(page.locator("body")).not_to_have_attribute("data-computed", computed, timeout=60_000)
+            wait_mosaic(page)
+            assert mini.locator("canvas").evaluate(pixels) == want, button
+        expect(page.locator("[data-testid=mini-redo]")).to_be_disabled()  # as the header's Redo
+        page.locator("[data-testid=mini-view]").tap()
         expect(mini).to_be_hidden()  # back at the mosaic
         m = box(page, "[data-testid=mosaic]")
         assert m["y"] >= 0 and m["y"] + m["height"] <= PHONE["height"], m

@@ -1,31 +1,44 @@
 // On a phone the settings are far below the mosaic: while the mosaic is scrolled out of view, a
 // small copy of it stays in a corner, so the effect of a slider or a setting is seen as it is
-// made; a tap on it goes back to the mosaic. (On a laptop the settings scroll beside the mosaic,
-// which stays in view: the copy is only for the one-column layout.)
+// made, with Undo and Redo at hand (the header's scroll away); a tap on the copy goes back to
+// the mosaic. (On a laptop the settings scroll beside the mosaic, which stays in view: the copy
+// is only for the one-column layout.)
 import { state } from "./store.js";
 
 const $ = (sel) => document.querySelector(sel);
 const mosaic = $("#mosaic");
-const button = $("#mini-mosaic");
-const mini = button.querySelector("canvas");
+const box = $("#mini-mosaic");
+const view = box.querySelector(".mini-view");
+const mini = view.querySelector("canvas");
+const [miniUndo, miniRedo] = box.querySelectorAll(".mini-actions button");
 const oneColumn = matchMedia("(max-width: 700px)");
 const SIDE = 192; // canvas pixels of the copy's longer side (shown about 7rem wide)
 let inView = true;
 
 function update() {
   const show = oneColumn.matches && !inView && !!state.mosaic && mosaic.width > 0;
-  button.hidden = !show;
+  box.hidden = !show;
   if (!show) return;
+  syncButtons();
   const s = SIDE / Math.max(mosaic.width, mosaic.height);
   mini.width = Math.max(1, Math.round(mosaic.width * s));
   mini.height = Math.max(1, Math.round(mosaic.height * s));
   const ctx = mini.getContext("2d");
   ctx.imageSmoothingQuality = "high";
   ctx.drawImage(mosaic, 0, 0, mini.width, mini.height);
-  button.classList.toggle("stale", !!state.stale);
+  box.classList.toggle("stale", !!state.stale);
+}
+
+/** The small Undo and Redo do what the header's do, and are off when those are. */
+function syncButtons() {
+  miniUndo.disabled = $("#undo").disabled;
+  miniRedo.disabled = $("#redo").disabled;
 }
 
 new IntersectionObserver(([entry]) => { inView = entry.isIntersecting; update(); }).observe(mosaic);
 mosaic.addEventListener("drawn", update); // js/mosaic-view.js: a new drawing, or marked out of date
 oneColumn.addEventListener("change", update);
-button.addEventListener("click", () => mosaic.scrollIntoView({ block: "center", behavior: "smooth" }));
+view.addEventListener("click", () => mosaic.scrollIntoView({ block: "center", behavior: "smooth" }));
+miniUndo.addEventListener("click", () => $("#undo").click());
+miniRedo.addEventListener("click", () => $("#redo").click());
+new MutationObserver(syncButtons).observe($("header"), { subtree: true, attributes: true, attributeFilter: ["disabled"] });
