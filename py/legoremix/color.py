@@ -595,6 +595,12 @@ class Metric:
         self.l_term_1, self.l_term = l_term_1, l_term
         self.ab_row_1, self.ab_term = ab_row_1, ab_term
 
+    @property
+    def in_cielab(self) -> bool:
+        """Whether it compares in CIELAB (:func:`linear_to_lab_1` / :func:`linear_to_lab`):
+        then a pixel's comparison space is its CIELAB, and need not be converted again."""
+        return self.to_space_1 is linear_to_lab_1 and self.to_space is linear_to_lab
+
     def __repr__(self):
         return f"Metric({self.name!r})"
 

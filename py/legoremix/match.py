@@ -51,7 +51,7 @@ from itertools import repeat as _repeat
 from math import sqrt as _sqrt
 from operator import add as _add, itemgetter as _itemgetter, mul as _mul, sub as _sub
 
-from . import _array, color, color_batch
+from . import _array, color_batch
 
 #: Integer cost units per unit of colour difference.
 COST_SCALE = 1000
@@ -92,7 +92,7 @@ def to_space(pixels, metric):
     np = _array.np()
     if np is not None:
         return metric.to_space(np.asarray(pixels, dtype=np.float64).reshape(-1, 3))
-    if metric.to_space_1 is color.linear_to_lab_1:  # the CIELAB metrics: one loop, the same floats
+    if metric.in_cielab:  # one loop over every stud, the same floats
         return color_batch.linear_to_lab_pixels(pixels)
     return [metric.to_space_1(p) for p in pixels]
 

@@ -431,7 +431,7 @@ def _delta_e(adjusted, space, metric, seen, labels):
     paths convert the same way there), so it is not converted again."""
     np = _array.np()
     pal_lab = [color.linear_to_lab_1(s) for s in seen]
-    in_lab = metric.to_space_1 is color.linear_to_lab_1 and metric.to_space is color.linear_to_lab
+    in_lab = metric.in_cielab
     if np is not None:
         lab = space if in_lab else color.linear_to_lab(np.asarray(adjusted).reshape(-1, 3))
         q = np.asarray(pal_lab)[np.asarray(labels)]
