@@ -180,16 +180,16 @@ def _states(w, h, k, seed, radius):
 def test_the_inlined_sweep_and_trade_scan_make_the_moves_of_the_plain_loops(seed, radius):
     fast, plain = _states(14, 11, 3 + seed % 4, seed, radius)
     start = list(fast.labels)
-    moves = fast.sweep(None)
+    moves = fast.sweep(refine._Limit())
     assert moves == _plain_sweep(plain) and moves > 0
     assert fast.labels == plain.labels and fast.spare == plain.spare and fast.labels != start
     trades = 0
     for b in range(len(fast.seen)):
         if fast.spare[b] == 0:
             want, give = _plain_trade_into(plain, b)
-            made = fast._trade_into(b, None)
+            made = fast._trade_into(b, refine._Limit())
             # the fast scan found the same candidates: the same trades follow
-            assert made == plain._pair(b, want, give, None)
+            assert made == plain._pair(b, want, give, refine._Limit())
             assert fast.labels == plain.labels and fast.spare == plain.spare
             trades += made
     assert trades > 0

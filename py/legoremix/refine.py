@@ -258,8 +258,8 @@ def refine_labels(target, seen, labels, width, height, stock, pins=None, budget=
     painted studs (index -> palette index), never changed; ``budget``: seconds at most,
     or ``work``: units of work at most (:class:`_Limit`: the same mosaic on any machine; the
     page's choice); neither: until no pass helps, at most ``max_passes``; ``progress``: called with the
-    fraction done (of the budget, else of the passes) a few times a second; ``radius``: taps
-    of the model that prices moves (``None``: :data:`MODEL_RADIUS` with a budget, else
+    fraction done (of the limit, else of the passes) a few times a second; ``radius``: taps
+    of the model that prices moves (``None``: :data:`MODEL_RADIUS` with a limit, else
     ``perceive.RADIUS``, the whole blur);
     ``eye``: the :class:`_Eye` of ``target`` when the caller has one (it may know the start).
     """
@@ -273,7 +273,7 @@ def refine_labels(target, seen, labels, width, height, stock, pins=None, budget=
     free = [i not in pins for i in range(n)]
     eye = eye or _Eye(target, width, height)
     tick = _ticker(progress, lim, lambda: passes / max_passes)
-    # the models, in turn: with a budget the coarse one first, then the whole blur from the best mosaic
+    # the models, in turn: with a limit the coarse one first, then the whole blur from the best mosaic
     if radius is not None:
         models = [radius]
     else:
@@ -533,7 +533,6 @@ class _State:
     def sweep(self, lim) -> int:
         """Visit every stud: the best change into a colour with spare pieces, then swaps
         with its forward neighbours. Returns the number of moves made."""
-        lim = lim or _Limit()  # None: no limit
         w, h = self.w, self.h
         labels, free, spare = self.labels, self.free, self.spare
         k = len(self.seen)
@@ -615,7 +614,6 @@ class _State:
         """Move colours that have no spare piece to where they help most: a stud takes
         such a colour while a stud elsewhere gives it up for a colour with spare pieces
         (or for the first stud's colour). Returns the number of trades made."""
-        lim = lim or _Limit()  # None: no limit
         spare = self.spare
         made = 0
         for b in range(len(self.seen)):
@@ -675,7 +673,6 @@ class _State:
         """Make the trades into colour ``b``: ``want`` (studs that gain by taking it) and
         ``give`` (studs that lose least by giving it up), both sorted by modelled change;
         each pair is priced exactly before it is made."""
-        lim = lim or _Limit()  # None: no limit
         labels, spare, dd, k = self.labels, self.spare, self.d, len(self.seen)
         used = set()
         made = gi = 0
