@@ -162,3 +162,18 @@ def test_too_small_inventory_fails_before_any_image_work(photos):
     with pytest.raises(InventoryError, match="942 studs are missing"):
         p.run()
     assert p.stage_runs == {}
+
+
+@pytest.mark.parametrize("change", [{"piece": "square-plate"}, {"baseplate": "#ffffff"}])
+def test_a_change_of_the_colours_seen_matches_again(photos, change):
+    """Round pieces are matched as seen with the baseplate between them; square ones as they
+    are. Switching piece or baseplate must match again, as a fresh start with them would
+    (it once kept the round-piece mosaic and only recounted its colour difference)."""
+    p = make(photos["astronaut.png"], size=(24, 24))
+    p.run()
+    p.set_options(**change)
+    m = p.run()
+    fresh = make(photos["astronaut.png"], size=(24, 24))
+    fresh.set_options(**change)
+    f = fresh.run()
+    assert (m.grid, m.mean_delta_e, m.perceived_delta_e) == (f.grid, f.mean_delta_e, f.perceived_delta_e)

@@ -260,7 +260,8 @@ class Pipeline:
         keys = dict(values)
         keys.update(image=self._image_token, options=None, metric=o.metric, pins=tuple(sorted(pins.items())),
                     progress=None,
-                    palette=(tuple(c.bricklink_id for c in pal.colors), tuple(pal.stock)), seen=None,
+                    palette=(tuple(c.bricklink_id for c in pal.colors), tuple(pal.stock)),
+                    seen=tuple(seen),  # square pieces, or another baseplate: every colour seen anew
                     owned=None if self.owned is None else tuple(sorted(self.owned.items())),
                     depth_map=self._depth_token, part_stock=tuple(sorted(self.part_stock.items())))
         return values, keys
