@@ -46,7 +46,7 @@ by C loops and not traced by the garbage collector.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat as _repeat
 from math import sqrt as _sqrt
 from operator import add as _add, itemgetter as _itemgetter, mul as _mul, sub as _sub
@@ -338,12 +338,14 @@ def _shortest_paths(rows, labels, counts, cap, prices) -> int:
 @dataclass
 class Groups:
     """Studs grouped by quantised colour: ``index[i]`` is stud ``i``'s group, ``sizes[g]``
-    its studs, ``colors[g]`` its cell centre in the metric's space. Groups are numbered in
-    order of first appearance (the same on both paths)."""
+    its studs, ``colors[g]`` its cell centre in the metric's space, ``cells[g]`` that cell
+    (integer triple: the centre over the step). Groups are numbered in order of first
+    appearance (the same on both paths)."""
 
     index: list
     sizes: list
     colors: list
+    cells: list = field(default_factory=list)
 
 
 def group(pixels_sp, step: float = GROUP_STEP) -> Groups:
@@ -360,7 +362,8 @@ def group(pixels_sp, step: float = GROUP_STEP) -> Groups:
         order = np.argsort(first, kind="stable")  # number groups by first appearance
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
-        return Groups(rank[inv.reshape(-1)].tolist(), sizes[order].tolist(), (keys[order] * step).tolist())
+        return Groups(rank[inv.reshape(-1)].tolist(), sizes[order].tolist(), (keys[order] * step).tolist(),
+                      [tuple(k) for k in keys[order].tolist()])
     ids: dict = {}
     index, sizes = [], []
     for p in pixels_sp:
@@ -371,7 +374,8 @@ def group(pixels_sp, step: float = GROUP_STEP) -> Groups:
             sizes.append(0)
         sizes[g] += 1
         index.append(g)
-    return Groups(index, sizes, [[v * step for v in k] for k in ids])
+    cells = list(ids)
+    return Groups(index, sizes, [[v * step for v in k] for k in cells], cells)
 
 
 def solve_pixels(pixels_sp, palette_sp, metric, stock, step: float = GROUP_STEP) -> Assignment:
@@ -381,7 +385,7 @@ def solve_pixels(pixels_sp, palette_sp, metric, stock, step: float = GROUP_STEP)
     check_feasible(len(pixels_sp), stock)
     g = group(pixels_sp, step)
     costs = cost_matrix(g.colors, palette_sp, metric) if g.sizes else []
-    res = solve_groups(costs, g.sizes, stock, colors=g.colors, step=step)
+    res = solve_groups(costs, g.sizes, stock, colors=g.colors, step=step, cells=g.cells)
     res.labels = expand(res.labels, g.index)
     return res
 
@@ -400,7 +404,7 @@ def expand(flows, index) -> list:
 
 
 def solve_groups(costs, sizes, stock, max_rounds: int | None = None, colors=None,
-                 step: float = GROUP_STEP) -> Assignment:
+                 step: float = GROUP_STEP, cells=None) -> Assignment:
     """Minimum-cost assignment when ``sizes[g]`` studs share the cost row ``costs[g]``.
 
     The same method as :func:`solve` with a supply per row: a price-raising round moves
@@ -412,6 +416,7 @@ def solve_groups(costs, sizes, stock, max_rounds: int | None = None, colors=None
     allow the warm start: when the stock binds hard, the problem on cells
     ``2**WARM_SHIFT`` times coarser is solved first (recursively) and its prices start this
     one (see the module docstring). The optimum is the same with or without them.
+    ``cells`` (:attr:`Groups.cells`) spare working the cells out of ``colors`` again.
 
     Returns an :class:`Assignment` whose ``labels`` are the flows per group,
     ``{colour: studs}`` (see :func:`expand`); ``rounds`` and ``augmentations`` add up all
@@ -431,7 +436,7 @@ def solve_groups(costs, sizes, stock, max_rounds: int | None = None, colors=None
         rows = costs.tolist()
     else:
         rows = costs.tolist() if hasattr(costs, "tolist") else costs
-    res = _solve_level(np, costs, rows, list(sizes), cap, max_rounds, None, colors, step)
+    res = _solve_level(np, costs, rows, list(sizes), cap, max_rounds, cells or None, colors, step)
     res.cost = sum(rows[g][j] * m for g, f in enumerate(res.labels) for j, m in f.items())
     return res
 
@@ -444,12 +449,15 @@ WARM_EXCESS = (2, 5)
 WARM_SHIFT = 2
 
 
-def _solve_level(np, costs, rows, sizes, cap, max_rounds, cells, colors=None, step=None) -> Assignment:
+def _solve_level(np, costs, rows, sizes, cap, max_rounds, cells, colors=None, step=None, nearest=None) -> Assignment:
     """One level of :func:`solve_groups` (``cost`` left at 0): ``cells`` are the groups' grid
-    cells (integer triples), or made from ``colors`` when a warm start needs them."""
+    cells (integer triples), or made from ``colors`` when a warm start needs them;
+    ``nearest``: each row's lowest cost, when known (a coarse level's rows are some of the
+    finer level's)."""
     k = len(cap)
     n = sum(sizes)
-    nearest = _argmin_rows(np, costs, rows, None)
+    if nearest is None:
+        nearest = _argmin_rows(np, costs, rows, None)
     counts = _tally(np, nearest, sizes, k)
     excess = sum(max(0, c - s) for c, s in zip(counts, cap))
     if not excess:
@@ -463,7 +471,7 @@ def _solve_level(np, costs, rows, sizes, cap, max_rounds, cells, colors=None, st
         if 2 * len(rep) <= len(sizes):
             crows = [rows[g] for g in rep]
             ccosts = costs[np.asarray(rep)] if np is not None else crows
-            coarse = _solve_level(np, ccosts, crows, csizes, cap, max_rounds, ccells)
+            coarse = _solve_level(np, ccosts, crows, csizes, cap, max_rounds, ccells, nearest=[nearest[g] for g in rep])
     if coarse is not None:
         prices, rounds, aug = coarse.prices, coarse.rounds, coarse.augmentations
         labels = _argmin_rows(np, costs, rows, prices)
