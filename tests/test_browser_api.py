@@ -1,5 +1,6 @@
 """The worker's Python entry points, called as the worker calls them (in CPython here)."""
 import csv
+import gc
 import io
 import json
 
@@ -80,3 +81,22 @@ def test_project_round_trip_through_the_worker_api(photos):
     again = json.loads(browser.compute(json.dumps(r["settings"])))
     assert again["grid"] == first["grid"]
     assert bytes(browser.image_png()).startswith(b"\x89PNG")
+
+
+def test_the_mosaic_first_then_its_scores(photos):
+    """The page asks for the mosaic without its colour differences (drawn sooner), then for
+    them with the same settings: only the two score stages run, and the result is the very
+    one a single full compute gives."""
+    load(photos)
+    full = json.loads(browser.compute(json.dumps(SETTINGS)))
+    load(photos)  # a fresh photo: nothing cached
+    first = json.loads(browser.compute(json.dumps(SETTINGS), None, False))
+    assert first["grid"] == full["grid"] and first["counts"] == full["counts"]
+    assert first["mean_delta_e"] is None and first["perceived_delta_e"] is None and first["delta_e"] is None
+    assert gc.isenabled()  # off only while the pipeline runs
+    runs = dict(browser._pipeline.stage_runs)
+    scored = json.loads(browser.compute(json.dumps(SETTINGS)))
+    assert {k for k, v in browser._pipeline.stage_runs.items() if v != runs.get(k)} == {"photo_seen", "scores"}
+    assert {k: v for k, v in scored.items() if k != "timings"} == {k: v for k, v in full.items() if k != "timings"}
+    pdf = bytes(browser.pdf_from_result(json.dumps(first), "{}"))  # the instructions of the unscored result too
+    assert pdf.startswith(b"%PDF")

@@ -6,7 +6,10 @@
 //   {type: "image", blob}                 decode (EXIF-aware) and hand RGBA to the engine
 //   {type: "interrupt-buffer", buffer}    (no id) a SharedArrayBuffer: the page writes 2 into it to
 //                                         stop the running compute (Pyodide's interrupt buffer)
-//   {type: "compute", settings}           make the mosaic; a newer compute supersedes a queued one
+//   {type: "compute", settings, scores}   make the mosaic; a newer compute supersedes a queued one.
+//                                         scores false: without its colour differences (null), which
+//                                         the page asks for next with the same settings (then only
+//                                         they are computed), so the mosaic shows sooner
 //   {type: "export", kind, options}       bytes of an export of the last mosaic (not PDFs)
 //   {type: "project", blob}               open a .legoremix project file (checked whole first); done with
 //                                         {settings, width, height, png, depth: null | {width, height, values}}
@@ -280,7 +283,8 @@ async function handle(msg) {
       if (interruptView) { interruptView[0] = 0; pyodide.setInterruptBuffer(interruptView); }
       try {
         // progress of the best look within stock (the page's bar), posted while Python runs
-        result = parse(api.compute(JSON.stringify(msg.settings), (f) => progress("Refining the look", f, id)));
+        result = parse(api.compute(JSON.stringify(msg.settings), (f) => progress("Refining the look", f, id),
+          msg.scores !== false));
       } catch (e) {
         if (e && e.type === "KeyboardInterrupt") return post({ id, type: "superseded", interrupted: true });
         throw e;

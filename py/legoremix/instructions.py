@@ -429,8 +429,10 @@ class _Doc:
         info = (f"{m.width} x {m.height} studs ({count}) - {cm[0]:.1f} x {cm[1]:.1f} cm "
                 f"({cm[0] / 2.54:.1f} x {cm[1] / 2.54:.1f} in) - {label}, part {part}")
         pdf.text(MARGIN, MARGIN + 14, info)
-        pdf.text(MARGIN, MARGIN + 19, f"Mean colour difference {m.mean_delta_e:.2f} (CIEDE2000). "
-                                      f"Made {datetime.date.today().isoformat()}.")
+        made = f"Made {datetime.date.today().isoformat()}."
+        if m.mean_delta_e is not None:  # None: the page's mosaic before its scores arrived
+            made = f"Mean colour difference {m.mean_delta_e:.2f} (CIEDE2000). " + made
+        pdf.text(MARGIN, MARGIN + 19, made)
         cell, x0, y0, top = self.cover_preview()
         self.studs(x0, y0, cell, 0, 0, m.width, m.height)
         pdf.set_font("helvetica", "B", 12)

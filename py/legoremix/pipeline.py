@@ -15,8 +15,9 @@ match      space, palette/stock, seen colours   optimal assignment under the sto
            (piece, compensation, baseplate), pins
 dither     match, dithering kind, strength...   labels per stud, within stock
 look       dither, match, refine, budget        best look within stock (refine.py), when asked
+count      look, palette, owned, size, piece    the :class:`Mosaic` (grid, counts, stock)
 photo_seen adjust, size                         the photo blurred as seen from a distance (perceive.py)
-count      look, space, photo_seen, ...         the :class:`Mosaic` (counts, colour differences)
+scores     look, space, photo_seen, ...         its colour differences: per stud, mean, perceived
 ========== ==============================================================================
 """
 from __future__ import annotations
@@ -107,8 +108,8 @@ class Mosaic:
     counts: list  # studs used per palette colour
     stock: list | None  # per palette colour; None when unlimited
     owned: list | None  # unlimited mode: what the user owns per colour (for "missing")
-    delta_e: list  # rows of CIEDE2000 per stud
-    mean_delta_e: float
+    delta_e: list | None  # rows of CIEDE2000 per stud (None: not measured yet, see Pipeline.run)
+    mean_delta_e: float | None
     piece: str
     options: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
@@ -141,11 +142,11 @@ class Mosaic:
             "stock": None if self.stock is None else dict(zip(hexes, self.stock)),
             "owned": None if self.owned is None else dict(zip(hexes, self.owned)),
             "missing": {self._hex(k): v for k, v in self.missing.items()},
-            "mean_delta_e": round(self.mean_delta_e, 4),
+            "mean_delta_e": None if self.mean_delta_e is None else round(self.mean_delta_e, 4),
             "perceived_delta_e": None if self.perceived_delta_e is None else round(self.perceived_delta_e, 4),
             **({"parts": self.parts, "part_stock": self.part_stock or [], "part_list": pieces_mod.part_list_json(self)}
                if self.parts is not None else {}),
-            "delta_e": [[round(v, 3) for v in row] for row in self.delta_e],
+            "delta_e": None if self.delta_e is None else [[round(v, 3) for v in row] for row in self.delta_e],
             # whole CIEDE2000 units: enough for a heat map, and cheap to send at 128 x 128 (float text is not)
             **({"perceived_map": [[int(v + 0.5) for v in row] for row in self.perceived_map]}
                if self.perceived_map is not None else {}),
@@ -172,7 +173,7 @@ class Mosaic:
         stock = None if d.get("stock") is None else [d["stock"][c.hex] for c in pal]
         owned = None if d.get("owned") is None else [d["owned"].get(c.hex, 0) for c in pal]
         return cls(width=d["width"], height=d["height"], grid=grid, palette=pal, counts=counts, stock=stock,
-                   owned=owned, delta_e=d.get("delta_e", []), mean_delta_e=d["mean_delta_e"],
+                   owned=owned, delta_e=d.get("delta_e", []), mean_delta_e=d.get("mean_delta_e"),
                    piece=d.get("piece", "round-tile"), options=d.get("options", {}),
                    heights=d.get("heights"), plates=d.get("plates"),
                    plate_color=palettes.Color.from_dict(d["plate_color"]) if d.get("plate_color") else None,
@@ -266,7 +267,12 @@ class Pipeline:
                     depth_map=self._depth_token, part_stock=tuple(sorted(self.part_stock.items())))
         return values, keys
 
-    def run(self) -> Mosaic:
+    def run(self, scores: bool = True) -> Mosaic:
+        """The mosaic for the current photo and settings, made from the stages that changed.
+        ``scores=False`` leaves out the colour differences (``delta_e``, ``mean_delta_e``,
+        ``perceived_delta_e``, ``perceived_map`` are None): at 128x128 they are about 40 % of a
+        slider change, and the page shows the mosaic before them (a second ``run()`` then
+        computes only them)."""
         if self._image is None:
             raise ValueError("There is no photo yet: open one first.")
         if self.palette is None:
@@ -277,6 +283,9 @@ class Pipeline:
         backend = _array.backend()
         t = {}
         for stage in STAGES:
+            if stage.scores and not scores:
+                values[stage.name] = keys[stage.name] = None
+                continue
             # a stage's key: its inputs' keys (an earlier stage stands for by its own key), so a
             # change re-runs exactly the stages downstream of it
             key = (backend,) + tuple(keys[name] for name in stage.inputs)
@@ -299,7 +308,8 @@ class Pipeline:
             t[stage.name] = time.perf_counter() - t0
             values[stage.name], keys[stage.name] = value, key
         t["backend"] = backend
-        return replace(values["count"], options=o.to_dict(), timings=t, parts=values["pieces"],
+        return replace(values["count"], **(values["scores"] or {}), options=o.to_dict(), timings=t,
+                       parts=values["pieces"],
                        part_stock=None if values["pieces"] is None else
                        pieces_mod.stock_rows(self.part_stock, values["palette"], o.piece), **values["relief"])
 
@@ -355,6 +365,10 @@ class Stage:
     #: machine's load) keeps several, so that undo, redo or a setting toggled back gives the
     #: very mosaic seen before instead of computing a slightly different one.
     keep: int = 1
+    #: A score of the mosaic (how close it is to the photo), not the mosaic itself:
+    #: ``Pipeline.run(scores=False)`` leaves these stages out, so that the page draws the
+    #: mosaic first and asks for its scores next.
+    scores: bool = False
 
 
 def _prepare(image, size, crop, background):
@@ -453,24 +467,31 @@ def _photo_seen(adjust, size):
     return perceive.seen_lab(adjust, *size)
 
 
-def _count(look, adjust, space, metric, photo_seen, seen, palette, owned, size, piece):
-    """The result: grid, counts, stock or what is owned, per-stud colour difference."""
+def _count(look, palette, owned, size, piece):
+    """The result: grid, counts, stock or what is owned (its colour differences: ``scores``)."""
     labels = look
     w, h = size
     counts = [0] * len(palette.colors)
     for j in labels:
         counts[j] += 1
-    de = _delta_e(adjust, space, metric, seen, labels)
-    seen_de = perceive.error_map(adjust, [seen[j] for j in labels], w, h, photo_seen)
     own = None
     if palette.unlimited and owned is not None:
         own = [int(owned.get(c.bricklink_id, 0)) for c in palette.colors]
     return Mosaic(width=w, height=h, grid=[labels[y * w:(y + 1) * w] for y in range(h)],
                   palette=list(palette.colors), counts=counts,
                   stock=None if palette.unlimited else list(palette.stock), owned=own,
-                  delta_e=[de[y * w:(y + 1) * w] for y in range(h)], mean_delta_e=sum(de) / (w * h), piece=piece,
-                  perceived_delta_e=sum(seen_de) / (w * h),
-                  perceived_map=[seen_de[y * w:(y + 1) * w] for y in range(h)])
+                  delta_e=None, mean_delta_e=None, piece=piece)
+
+
+def _scores(look, adjust, space, metric, photo_seen, seen, size):
+    """How close the mosaic is to the photo: CIEDE2000 per stud and its mean, and the
+    perceived error (perceive.py) per stud and its mean; fields of :class:`Mosaic`."""
+    labels = look
+    w, h = size
+    de = _delta_e(adjust, space, metric, seen, labels)
+    seen_de = perceive.error_map(adjust, [seen[j] for j in labels], w, h, photo_seen)
+    return dict(delta_e=[de[y * w:(y + 1) * w] for y in range(h)], mean_delta_e=sum(de) / (w * h),
+                perceived_delta_e=sum(seen_de) / (w * h), perceived_map=[seen_de[y * w:(y + 1) * w] for y in range(h)])
 
 
 def _depth(depth_map, image, size, crop):
@@ -519,9 +540,9 @@ STAGES = (
                      "poster"), _dither),
     Stage("look", ("dither", "match", "adjust", "metric", "seen", "pins", "size", "refine", "refine_budget",
                    "refine_work", "progress", "poster"), _look, keep=LOOKS_KEPT),
-    Stage("photo_seen", ("adjust", "size"), _photo_seen),
-    Stage("count", ("look", "adjust", "space", "metric", "photo_seen", "seen", "palette", "owned", "size", "piece"),
-          _count),
+    Stage("count", ("look", "palette", "owned", "size", "piece"), _count),
+    Stage("photo_seen", ("adjust", "size"), _photo_seen, scores=True),
+    Stage("scores", ("look", "adjust", "space", "metric", "photo_seen", "seen", "size"), _scores, scores=True),
     Stage("depth", ("depth_map", "image", "size", "crop"), _depth),
     Stage("heights", ("depth", "levels", "thresholds", "relief_pins"), _heights),
     Stage("relief", ("heights", "plate_sizes", "section", "plate_color"), _relief),

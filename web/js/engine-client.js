@@ -64,12 +64,14 @@ export function startEngine(handlers) {
 export const request = (msg, transfer) => engine.request(msg, transfer);
 
 /** Make a mosaic; a newer call stops an older one (resolves null for the older).
- * onProgress(m): the engine's {label, fraction} while it refines the look (js/progressive.js). */
-export async function compute(settings, onProgress = null) {
+ * onProgress(m): the engine's {label, fraction} while it refines the look (js/progressive.js).
+ * scores false: the mosaic without its colour differences (mean_delta_e... null), sooner; the
+ * same call with scores true then computes only them. */
+export async function compute(settings, onProgress = null, { scores = true } = {}) {
   if (computing > 0 && interrupt) { interrupt[0] = 2; stats.interrupted++; }
   computing++;
   try {
-    const r = await engine.request({ type: "compute", settings }, [], onProgress || (() => {}));
+    const r = await engine.request({ type: "compute", settings, scores }, [], onProgress || (() => {}));
     if (r === null) stats.superseded++; else stats.completed++;
     return r;
   } finally {

@@ -46,12 +46,14 @@ function mark(name, value) {
  * The mosaic for ``settings``; with ``settings.refine``, ``showFirst(result)`` gets the answer
  * without refining first (it returns false when the page has moved on). Resolves the final
  * result (the refined one, or the first again when cancelled), or null when superseded.
+ * ``options``: engine.compute's for the final result ({scores: false}: without its scores).
+ * A cancelled refine's result says the settings it was made with (``computedWith``: no refine).
  */
-export async function computeProgressive(settings, showFirst) {
+export async function computeProgressive(settings, showFirst, options = {}) {
   const token = ++current; // any newer compute: an older refine's row goes at once, for good
   hideBoth();
   cancelCurrent = null;
-  if (!settings.refine || settings.poster) return engine.compute(settings); // poster mode is never refined
+  if (!settings.refine || settings.poster) return engine.compute(settings, null, options); // poster mode is never refined
   const t0 = performance.now();
   const flat = { ...settings, refine: false };
   for (const k of ["refineFirst", "refineDone", "refineCancelled"]) delete document.body.dataset[k];
@@ -65,9 +67,10 @@ export async function computeProgressive(settings, showFirst) {
       cancelled = true;
       mark("refineCancelled", Math.round(performance.now() - t0));
       hideRow(token);
-      engine.compute(flat).then(resolve, reject); // stops the refine; the engine's last mosaic is the first again
+      // stops the refine; the engine's last mosaic is the first again (its scores are the first's)
+      engine.compute(flat, null, options).then((r) => resolve(r && Object.assign(r, { computedWith: flat })), reject);
     };
-    engine.compute(settings, (m) => { if (!cancelled) showRow(token, m.fraction); }).then((r) => {
+    engine.compute(settings, (m) => { if (!cancelled) showRow(token, m.fraction); }, options).then((r) => {
       if (cancelled) return;
       hideRow(token);
       if (r !== null) mark("refineDone", Math.round(performance.now() - t0));
