@@ -254,6 +254,7 @@ async function compute() {
     if (refining) { setStatus("busy", "Refining the look (the first answer is shown)…"); return true; }
     // latency from the change to the drawn mosaic, read by scripts/bench_web.py
     document.body.dataset.latency = String(Math.round(performance.now() - started));
+    document.body.dataset.drawnAt = String(performance.now()); // when, for a benchmark's own start
     stageTimes = r.timings || {};
     setStatus("busy", "Measuring the colour difference…");
     return true;
@@ -282,12 +283,14 @@ async function compute() {
   renderStats();
   if ($("#show-error").checked) draw(); // the heat map is drawn from the scores
   document.body.dataset.scoredLatency = String(Math.round(performance.now() - started));
+  document.body.dataset.scoredAt = String(performance.now());
   document.body.dataset.computed = String(id);
   // the engine's time per stage (ms) for the mosaic and for its scores, read by scripts/bench_web.py
   document.body.dataset.stageMs = JSON.stringify(Object.fromEntries(
     Object.entries({ ...stageTimes, scores: scored.timings?.scores ?? 0, photo_seen: scored.timings?.photo_seen ?? 0 })
       .map(([k, v]) => [k, Math.round(v * 10000) / 10])));
-  Object.assign(document.body.dataset, { stopped: engine.stats.stopped, completed: engine.stats.completed });
+  Object.assign(document.body.dataset,
+    { stopped: engine.stats.stopped, completed: engine.stats.completed, joined: engine.stats.joined });
   setStatus("ready", "Ready");
   if (!engine.pdfStarted()) setTimeout(() => engine.pdfWorker(exportProgress), 1000); // warm up on the other core
 }

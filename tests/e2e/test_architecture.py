@@ -38,6 +38,36 @@ def test_dragging_a_slider_on_a_big_mosaic_never_waits_for_stale_work(page):
     assert page.locator("[data-testid=counts]").inner_text() != first
 
 
+def test_a_click_on_a_slider_computes_once_and_the_scores_follow_the_mosaic(page):
+    """A click on a slider is an input event and then a change event with the same value:
+    one compute, which the second joins instead of stopping it and starting over. The page
+    draws the mosaic, then asks for its colour differences (only they are computed)."""
+    upload(page, photo_path("astronaut.png"))
+    wait_mosaic(page, "48 × 48")
+    read = lambda: page.evaluate("() => ({...document.body.dataset})")  # noqa: E731
+    before = read()
+    page.evaluate("""() => {
+      const el = document.querySelector("#adj-saturation");
+      el.value = "30";
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    }""")
+    page.wait_for_selector(f"body:not([data-computed='{before['computed']}'])")
+    wait_mosaic(page)
+    after = read()
+    assert int(after["joined"]) == int(before["joined"]) + 1
+    assert int(after["completed"]) == int(before["completed"]) + 2  # the mosaic, then its scores
+    assert after["stopped"] == before["stopped"]
+    assert float(after["drawnAt"]) <= float(after["scoredAt"])
+    mean = page.locator("[data-testid=mean-delta-e]").inner_text()
+    perceived = page.locator("[data-testid=perceived-delta-e]").inner_text()
+    assert float(mean) > 0 and float(perceived) > 0
+    # the figures are those of this mosaic: going back to where it was gives the first ones again
+    page.click("#adj-saturation-reset")
+    wait_mosaic(page)
+    assert page.locator("[data-testid=mean-delta-e]").inner_text() != mean
+
+
 class PlainHandler(http.server.SimpleHTTPRequestHandler):
     """A static host that sends no security headers at all."""
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript",

@@ -48,8 +48,11 @@ let engine = null;
 let pdf = null;
 let interrupt = null;   // Uint8Array over a SharedArrayBuffer, when isolated
 let computing = 0;      // computes sent and not answered yet
+let running = null;     // {key, epoch, promise} of the latest compute while it is unanswered
+let epoch = 0;          // other requests sent (a new photo, a depth map...): the engine's state moved on
 // interrupted: stop requests sent; stopped: computes that really stopped midway (KeyboardInterrupt)
-export const stats = { interrupted: 0, stopped: 0, superseded: 0, completed: 0 }; // read by tests, bench_web.py
+// joined: computes that asked for what the running one makes, and got its answer
+export const stats = { interrupted: 0, stopped: 0, superseded: 0, completed: 0, joined: 0 }; // read by tests, bench_web.py
 
 /** Start the engine worker; handlers: progress(m), ready(info), fatal(message). */
 export function startEngine(handlers) {
@@ -61,22 +64,31 @@ export function startEngine(handlers) {
 }
 
 /** Any engine request but compute: image, export, project, validate, project-file. */
-export const request = (msg, transfer) => engine.request(msg, transfer);
+export const request = (msg, transfer) => { epoch++; return engine.request(msg, transfer); };
 
 /** Make a mosaic; a newer call stops an older one (resolves null for the older).
  * onProgress(m): the engine's {label, fraction} while it refines the look (js/progressive.js).
  * scores false: the mosaic without its colour differences (mean_delta_e... null), sooner; the
  * same call with scores true then computes only them. */
-export async function compute(settings, onProgress = null, { scores = true } = {}) {
+export function compute(settings, onProgress = null, { scores = true } = {}) {
+  // a slider's click is an input event, then a change event with the same value: the second
+  // compute joins the first instead of stopping it and starting over
+  const key = JSON.stringify([settings, scores]);
+  if (running && running.key === key && running.epoch === epoch) { stats.joined++; return running.promise; }
   if (computing > 0 && interrupt) { interrupt[0] = 2; stats.interrupted++; }
   computing++;
-  try {
-    const r = await engine.request({ type: "compute", settings, scores }, [], onProgress || (() => {}));
-    if (r === null) stats.superseded++; else stats.completed++;
-    return r;
-  } finally {
-    computing--;
-  }
+  const promise = (async () => {
+    try {
+      const r = await engine.request({ type: "compute", settings, scores }, [], onProgress || (() => {}));
+      if (r === null) stats.superseded++; else stats.completed++;
+      return r;
+    } finally {
+      computing--;
+      if (running?.promise === promise) running = null;
+    }
+  })();
+  running = { key, epoch, promise };
+  return promise;
 }
 
 /** The PDF worker, booted on first use (the page warms it up after the first mosaic). */
