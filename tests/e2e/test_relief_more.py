@@ -222,6 +222,34 @@ def test_hand_raised_studs_follow_a_size_change(page, moto_files):
     expect(page.locator("#notice")).not_to_contain_text("by hand")
 
 
+def test_a_touch_screen_can_lower_a_stud(browser, site, moto_files):
+    """No Shift and no right click on a phone: "Lower instead" makes a tap lower the stud."""
+    photo, depth_png = moto_files
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    try:
+        page = ctx.new_page()
+        page.goto(site)
+        page.wait_for_selector(READY, timeout=60_000)
+        upload(page, photo)
+        wait_mosaic(page, "48 × 48")
+        page.set_input_files("[data-testid=depth-input]", str(depth_png))
+        wait_relief(page)
+        expect(page.locator("[data-testid=relief-lower]")).to_be_hidden()  # only while editing
+        page.check("[data-testid=relief-edit]")
+        page.locator("[data-testid=mosaic]").tap(position={"x": 2, "y": 2})
+        wait_relief(page)
+        raised = mosaic(page)["heights"][0][0]
+        assert raised >= 1
+        page.check("[data-testid=relief-lower]")
+        page.locator("[data-testid=mosaic]").tap(position={"x": 2, "y": 2})
+        wait_relief(page)
+        assert mosaic(page)["heights"][0][0] == raised - 1
+        settings = page.evaluate("async () => (await import('./js/store.js')).state.settings")
+        assert settings["relief_pins"] == [[0, 0, raised - 1]]
+    finally:
+        ctx.close()
+
+
 def border_and_extent(png: bytes):
     """(pixels on a 3-pixel frame just inside the canvas (the screenshot's outermost pixel may
     be the page's, the canvas lying on fractional coordinates) that are not the background,

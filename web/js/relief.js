@@ -320,7 +320,7 @@ const editing = () => $("#relief-edit").checked && state.mosaic?.heights;
 $("#mosaic").addEventListener("pointerdown", (e) => {
   if (!editing() || e.button === 2) return;
   const p = studAt(e);
-  if (p) stepStud(p[0], p[1], e.shiftKey ? -1 : 1);
+  if (p) stepStud(p[0], p[1], e.shiftKey !== $("#relief-lower").checked ? -1 : 1); // Shift turns it round
 });
 $("#mosaic").addEventListener("contextmenu", (e) => {
   if (!editing()) return;
@@ -330,6 +330,7 @@ $("#mosaic").addEventListener("contextmenu", (e) => {
 });
 $("#relief-edit").onchange = () => {
   document.body.classList.toggle("raising", $("#relief-edit").checked);
+  $("#relief-lower-row").hidden = !$("#relief-edit").checked; // a touch screen has no Shift or right click
   if ($("#relief-edit").checked && $("#paint-mode").checked) $("#paint-mode").click(); // one tool at a time
 };
 $("#paint-mode").addEventListener("change", () => {
