@@ -232,3 +232,30 @@ def test_the_best_look_is_the_same_after_a_reload(page):
     poll(page, lambda: "refineDone" in dataset(page))
     wait_mosaic(page)
     assert (grid_hash(page), page.locator(PERCEIVED).inner_text()) == before
+
+
+def test_on_a_phone_the_small_copy_cancels_a_running_best_look(browser, site):
+    """On a phone the refine's progress and Cancel are under the mosaic, far above the setting:
+    the small copy of the mosaic in the corner carries a Cancel while the look is refined."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    try:
+        page = ctx.new_page()
+        page.goto(site)
+        page.wait_for_selector(READY, timeout=60_000)
+        flat = start(page)
+        first_grid = grid_hash(page)
+        page.locator("[data-testid=refine]").scroll_into_view_if_needed()
+        cancel = page.locator("[data-testid=mini-cancel]")
+        assert cancel.is_hidden()  # nothing to cancel yet
+        page.locator("[data-testid=refine]").tap()
+        poll(page, cancel.is_visible)
+        assert "✕ on the small copy" in page.locator("[data-testid=refine-status]").inner_text()
+        cancel.tap()
+        poll(page, lambda: "refineCancelled" in dataset(page))
+        wait_mosaic(page)
+        assert "refineDone" not in dataset(page)
+        assert cancel.is_hidden()
+        assert page.locator(PERCEIVED).inner_text() == flat and grid_hash(page) == first_grid
+        assert page.locator("[data-testid=refine]").is_checked()  # the setting stays: the next change refines
+    finally:
+        ctx.close()

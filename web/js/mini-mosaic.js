@@ -1,7 +1,7 @@
 // On a phone the settings are far below the mosaic: while the mosaic is scrolled out of view, a
 // small copy of it stays in a corner, so the effect of a slider or a setting is seen as it is
-// made, with Undo and Redo at hand (the header's scroll away); a tap on the copy goes back to
-// the mosaic. (On a laptop the settings scroll beside the mosaic, which stays in view: the copy
+// made, with Undo and Redo at hand (the header's scroll away), and Cancel while the best look
+// is refined (its own Cancel is under the mosaic); a tap on the copy goes back to the mosaic. (On a laptop the settings scroll beside the mosaic, which stays in view: the copy
 // is only for the one-column layout.)
 import { state } from "./store.js";
 
@@ -10,7 +10,7 @@ const mosaic = $("#mosaic");
 const box = $("#mini-mosaic");
 const view = box.querySelector(".mini-view");
 const mini = view.querySelector("canvas");
-const [miniUndo, miniRedo] = box.querySelectorAll(".mini-actions button");
+const [miniUndo, miniRedo, miniCancel] = box.querySelectorAll(".mini-actions button");
 const oneColumn = matchMedia("(max-width: 700px)");
 const SIDE = 192; // canvas pixels of the copy's longer side (shown about 7rem wide)
 let inView = true;
@@ -29,10 +29,12 @@ function update() {
   box.classList.toggle("stale", !!state.stale);
 }
 
-/** The small Undo and Redo do what the header's do, and are off when those are. */
+/** The small Undo and Redo do what the header's do, and are off when those are; Cancel shows
+ * while the best look is refined (js/progressive.js shows its progress row then). */
 function syncButtons() {
   miniUndo.disabled = $("#undo").disabled;
   miniRedo.disabled = $("#redo").disabled;
+  miniCancel.hidden = $("#refine-progress").hidden;
 }
 
 new IntersectionObserver(([entry]) => { inView = entry.isIntersecting; update(); }).observe(mosaic);
@@ -41,4 +43,6 @@ oneColumn.addEventListener("change", update);
 view.addEventListener("click", () => mosaic.scrollIntoView({ block: "center", behavior: "smooth" }));
 miniUndo.addEventListener("click", () => $("#undo").click());
 miniRedo.addEventListener("click", () => $("#redo").click());
+miniCancel.addEventListener("click", () => $("#refine-cancel").click());
+new MutationObserver(syncButtons).observe($("#refine-progress"), { attributes: true, attributeFilter: ["hidden"] });
 new MutationObserver(syncButtons).observe($("header"), { subtree: true, attributes: true, attributeFilter: ["disabled"] });

@@ -9,6 +9,7 @@ import * as engine from "./engine-client.js";
 
 const $ = (sel) => document.querySelector(sel);
 let current = 0; // the refine the progress row belongs to
+const oneColumn = matchMedia("(max-width: 700px)"); // a phone: the settings are far below the mosaic
 let cancelCurrent = null;
 
 function showRow(token, fraction) {
@@ -18,7 +19,9 @@ function showRow(token, fraction) {
   $("#refine-progress-label").textContent = `Refining the look… ${Math.round(100 * fraction)} %`;
   // the same beside the checkbox, where the person asked for it (the bar is under the mosaic)
   $("#refine-status").hidden = false;
-  $("#refine-status").textContent = `Refining… ${Math.round(100 * fraction)} % (progress and Cancel under the mosaic)`;
+  $("#refine-status").textContent = `Refining… ${Math.round(100 * fraction)} % ` + (oneColumn.matches
+    ? "(Cancel: ✕ on the small copy of the mosaic)" // js/mini-mosaic.js, while the mosaic is out of view
+    : "(progress and Cancel under the mosaic)");
 }
 
 function hideRow(token) {
