@@ -239,3 +239,16 @@ def depth_models_photo(tmp_path, photos):
     if not path.exists():
         Image.frombytes("RGBA", (img.width, img.height), img.data).save(path)
     return path
+
+
+def test_plates_report_their_progress_and_the_same_plates():
+    """``progress`` hears a rising fraction up to 1 as the raised studs are packed, at most once
+    per per cent, and the plates are those made without it."""
+    rng = random.Random(7)
+    heights = [[rng.choice((0, 1, 1, 2, 3)) for _ in range(40)] for _ in range(40)]
+    seen = []
+    with_progress = relief.plates(heights, progress=seen.append)
+    relief._memo.clear()
+    assert with_progress == relief.plates(heights)
+    assert seen and seen == sorted(seen) and seen[-1] == 1.0 and len(seen) <= 100
+    assert len({int(100 * f) for f in seen}) == len(seen)

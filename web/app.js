@@ -261,7 +261,9 @@ async function compute() {
   };
   let r;
   try { // with the best look on, the answer without refining shows first (js/progressive.js)
-    r = await computeProgressive(settings, (first) => show(first, true), { scores: false });
+    // a big relief's plates take seconds to pack: their progress in the status line
+    const onWork = (m) => { if (id === computeId) setStatus("busy", `${m.label}… ${Math.round(100 * m.fraction)} %`); };
+    r = await computeProgressive(settings, (first) => show(first, true), { scores: false }, onWork);
   } catch (e) {
     if (id === computeId) computeFailed(e);
     return;

@@ -282,8 +282,10 @@ async function handle(msg) {
       // the interrupt buffer is armed only while a compute runs, so nothing else is ever stopped
       if (interruptView) { interruptView[0] = 0; pyodide.setInterruptBuffer(interruptView); }
       try {
-        // progress of the best look within stock (the page's bar), posted while Python runs
-        result = parse(api.compute(JSON.stringify(msg.settings), (f) => progress("Refining the look", f, id),
+        // progress, posted while Python runs: the best look within stock (no label: the page's
+        // bar) or the relief's plates (labelled: the status line)
+        result = parse(api.compute(JSON.stringify(msg.settings),
+          (f, label) => progress(label === undefined ? "Refining the look" : label, f, id),
           msg.scores !== false));
       } catch (e) {
         if (e && e.type === "KeyboardInterrupt") return post({ id, type: "superseded", interrupted: true });

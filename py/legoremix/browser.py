@@ -87,7 +87,8 @@ def set_image(width: int, height: int, data) -> str:
 
 def compute(settings_json: str, progress=None, scores: bool = True) -> str:
     """Make the mosaic for the page's settings; returns the result or ``{"error"}``.
-    ``progress(fraction)``: called while the best look within stock is refined (the page's bar).
+    ``progress(fraction[, label])``: called while the best look within stock is refined (no
+    label: the page's bar) and while a relief's plates are packed (label: the status line).
     ``scores=False``: without its colour differences (None), which the page asks for next
     with the same settings (then only they are computed): the mosaic shows sooner.
 

@@ -212,7 +212,8 @@ class Pipeline:
         self._cache: dict = {}  # stage name -> (key, value) of its last run
         self._kept: dict = {}  # stage name -> earlier (key, value), newest first (Stage.keep)
         self.stage_runs: dict = {}  # stage name -> how many times it ran (for tests)
-        #: ``progress(fraction)`` while a long stage runs (the page's refine progress); not part of any key
+        #: ``progress(fraction[, label])`` while a long stage runs: the best look (no label) or the
+        #: relief's plates (label RELIEF_PROGRESS); not part of any key
         self.progress: Callable | None = None
 
     # -- inputs ------------------------------------------------------------------
@@ -509,11 +510,13 @@ def _heights(depth, levels, thresholds, relief_pins):
     return depth_mod.heights(depth, levels, thresholds, relief_pins)
 
 
-def _relief(heights, plate_sizes, section, plate_color):
-    """3D relief: the Mosaic fields (heights, the fewest plates under them, their colour)."""
+def _relief(heights, plate_sizes, section, plate_color, progress):
+    """3D relief: the Mosaic fields (heights, the fewest plates under them, their colour);
+    ``progress(fraction, label)`` while the plates are packed (seconds at 128x128)."""
     if heights is None:
         return {}
-    return {"heights": heights, "plates": relief_mod.plates(heights, plate_sizes, section),
+    report = None if progress is None else (lambda f: progress(f, RELIEF_PROGRESS))
+    return {"heights": heights, "plates": relief_mod.plates(heights, plate_sizes, section, report),
             "plate_color": palettes.colors()[plate_color]}
 
 
@@ -524,6 +527,9 @@ def _pieces(look, size, palette, piece, sizes, section, part_costs, heights, par
     return pieces_mod.pack_mosaic(look, size, palette, piece, sizes, section, dict(part_costs or ()), heights,
                                   part_stock)
 
+
+#: What the page says while the relief's plates are packed (``Pipeline.progress``'s label).
+RELIEF_PROGRESS = "Packing the relief plates"
 
 #: Best looks kept (Stage.keep): a refine bounded by time (``refine_budget``) can end elsewhere
 #: when computed again; undo and redo reach the last ones (and a refine is never done twice).
@@ -545,7 +551,7 @@ STAGES = (
     Stage("scores", ("look", "adjust", "space", "metric", "photo_seen", "seen", "size"), _scores, scores=True),
     Stage("depth", ("depth_map", "image", "size", "crop"), _depth),
     Stage("heights", ("depth", "levels", "thresholds", "relief_pins"), _heights),
-    Stage("relief", ("heights", "plate_sizes", "section", "plate_color"), _relief),
+    Stage("relief", ("heights", "plate_sizes", "section", "plate_color", "progress"), _relief),
     Stage("pieces", ("look", "size", "palette", "piece", "sizes", "section", "part_costs", "heights",
                      "part_stock"), _pieces),
 )

@@ -35,18 +35,27 @@ def part(w: int, h: int) -> str:
     return PLATES[(min(w, h), max(w, h))]
 
 
-def plates(heights, sizes=SIZES, section: int | None = 16) -> list:
+def plates(heights, sizes=SIZES, section: int | None = 16, progress=None) -> list:
     """The plates under a relief, lowest layer first: dicts with ``level`` (1 = on the
     baseplate), ``x``, ``y`` (top-left stud), ``w``, ``h`` (studs) and ``part``.
 
     ``heights``: rows of plates per stud; ``sizes``: allowed size names (1x1 among them, so
-    every raised area can be covered); ``section``: no plate crosses a multiple of it."""
+    every raised area can be covered); ``section``: no plate crosses a multiple of it;
+    ``progress(fraction)``: called as the raised studs are packed (a big relief takes seconds)."""
     allowed = [size_of(s) for s in sizes]
     top = max((max(row) for row in heights if row), default=0)
+    total = sum(max(0, n) for row in heights for n in row) or 1  # studs over all layers
+    done = 0
     out = []
     for level in range(1, top + 1):
         cells = [(x, y) for y, row in enumerate(heights) for x, n in enumerate(row) if n >= level]
-        rects = [r for comp in packing.components(cells, section) for r in _pack(comp, tuple(sizes), allowed, section)]
+        rects = []
+        for comp in packing.components(cells, section):
+            rects.extend(_pack(comp, tuple(sizes), allowed, section))
+            step = 100 * done // total
+            done += len(comp)
+            if progress is not None and 100 * done // total > step:  # at most once per per cent
+                progress(done / total)
         rects.sort(key=lambda r: (r.y, r.x))
         out.extend({"level": level, "x": r.x, "y": r.y, "w": r.w, "h": r.h, "part": part(r.w, r.h)} for r in rects)
     return out

@@ -250,6 +250,30 @@ def test_a_touch_screen_can_lower_a_stud(browser, site, moto_files):
         ctx.close()
 
 
+def test_a_big_relief_shows_its_packing_progress(page, moto_files):
+    """Packing the plates of a 128x128 relief takes seconds: the status line says so, with a
+    per cent that rises, instead of only "Making your mosaic…"."""
+    photo, depth_png = moto_files
+    upload(page, photo)
+    wait_mosaic(page, "48 × 48")
+    page.check("#unlimited")
+    wait_mosaic(page)
+    page.click("button[data-size='128']")
+    wait_mosaic(page, "128 × 128")
+    page.evaluate("""() => {
+      window.__status = [];
+      const el = document.querySelector('#status');
+      new MutationObserver(() => window.__status.push(el.textContent)).observe(el, {childList: true, characterData: true, subtree: true});
+    }""")
+    page.set_input_files("[data-testid=depth-input]", str(depth_png))
+    wait_relief(page)
+    seen = [t for t in page.evaluate("() => window.__status") if t.startswith("Packing the relief plates… ")]
+    assert seen, page.evaluate("() => window.__status")
+    per_cent = [int(t.split("… ")[1].rstrip(" %")) for t in seen]
+    assert per_cent == sorted(per_cent) and 0 < per_cent[-1] <= 100
+    assert mosaic(page)["plates"]
+
+
 def border_and_extent(png: bytes):
     """(pixels on a 3-pixel frame just inside the canvas (the screenshot's outermost pixel may
     be the page's, the canvas lying on fractional coordinates) that are not the background,

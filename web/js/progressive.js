@@ -8,6 +8,7 @@
 import * as engine from "./engine-client.js";
 
 const $ = (sel) => document.querySelector(sel);
+const REFINING = "Refining the look"; // the worker's label of the refine's progress
 let current = 0; // the refine the progress row belongs to
 const oneColumn = matchMedia("(max-width: 700px)"); // a phone: the settings are far below the mosaic
 let cancelCurrent = null;
@@ -51,16 +52,17 @@ function mark(name, value) {
  * result (the refined one, or the first again when cancelled), or null when superseded.
  * ``options``: engine.compute's for the final result ({scores: false}: without its scores).
  * A cancelled refine's result says the settings it was made with (``computedWith``: no refine).
+ * ``onWork(m)``: the engine's other progress reports ({label, fraction}: a relief's plates).
  */
-export async function computeProgressive(settings, showFirst, options = {}) {
+export async function computeProgressive(settings, showFirst, options = {}, onWork = null) {
   const token = ++current; // any newer compute: an older refine's row goes at once, for good
   hideBoth();
   cancelCurrent = null;
-  if (!settings.refine || settings.poster) return engine.compute(settings, null, options); // poster mode is never refined
+  if (!settings.refine || settings.poster) return engine.compute(settings, onWork, options); // poster mode is never refined
   const t0 = performance.now();
   const flat = { ...settings, refine: false };
   for (const k of ["refineFirst", "refineDone", "refineCancelled"]) delete document.body.dataset[k];
-  const first = await engine.compute(flat);
+  const first = await engine.compute(flat, onWork);
   if (first === null || token !== current || !showFirst(first)) return null;
   mark("refineFirst", Math.round(performance.now() - t0));
   showRow(token, 0);
@@ -73,7 +75,8 @@ export async function computeProgressive(settings, showFirst, options = {}) {
       // stops the refine; the engine's last mosaic is the first again (its scores are the first's)
       engine.compute(flat, null, options).then((r) => resolve(r && Object.assign(r, { computedWith: flat })), reject);
     };
-    engine.compute(settings, (m) => { if (!cancelled) showRow(token, m.fraction); }, options).then((r) => {
+    const report = (m) => { if (m.label !== REFINING) onWork?.(m); else if (!cancelled) showRow(token, m.fraction); };
+    engine.compute(settings, report, options).then((r) => {
       if (cancelled) return;
       hideRow(token);
       if (r !== null) mark("refineDone", Math.round(performance.now() - t0));
