@@ -30,7 +30,9 @@ def test_dragging_a_slider_on_a_big_mosaic_never_waits_for_stale_work(page):
     wait_mosaic(page)
     completed = int(body.get_attribute("data-completed")) - before
     assert int(body.get_attribute("data-stopped")) >= 1  # stale work was stopped midway, not finished
-    assert completed <= 3, completed  # of 18 changes (input + change events), only the latest few finished
+    # of 18 changes (input + change events), only the latest few finished: a mosaic and then its
+    # scores (the colour differences, asked for once it is drawn) count one each
+    assert completed <= 4, completed
     # the mosaic shown is the one for the last value
     first = page.locator("[data-testid=counts]").inner_text()
     page.click("#adj-saturation-reset")
@@ -95,3 +97,27 @@ def test_a_plain_static_host_gets_isolation_from_the_service_worker(browser, sit
     finally:
         ctx.close()
         httpd.shutdown()
+
+
+def test_instructions_asked_for_during_a_change_are_those_of_the_new_mosaic(page):
+    """A click on "Instructions (PDF)" while a change is computed waits for it: the PDF is the
+    new mosaic, with its mean colour difference on the cover (not the old mosaic, nor one
+    without its figure)."""
+    import io
+
+    from pypdf import PdfReader
+    upload(page, photo_path("astronaut.png"))
+    wait_mosaic(page, "48 × 48")
+    page.evaluate("""() => {
+      const el = document.querySelector("#adj-saturation");
+      el.value = "60";
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    }""")
+    assert page.locator("[data-testid=status]").get_attribute("data-state") == "busy"
+    with page.expect_download(timeout=60_000) as dl:
+        page.click("[data-testid=download-pdf]")
+    cover = PdfReader(io.BytesIO(open(dl.value.path(), "rb").read())).pages[0].extract_text()
+    wait_mosaic(page)
+    mean = page.locator("[data-testid=mean-delta-e]").inner_text()
+    assert f"Mean colour difference {mean} (CIEDE2000)" in cover, cover[:300]

@@ -1,7 +1,7 @@
 // Downloads: one button per export format in the engine's table (info().exports, see
 // py/legoremix/export.py FORMATS), the project file, and saving bytes as a file.
 import { pdfWorker, request } from "./engine-client.js";
-import { clearError, setStatus, showError } from "./messages.js";
+import { clearError, setStatus, showError, whenIdle } from "./messages.js";
 import { engineSettings, state } from "./store.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -27,6 +27,8 @@ function onlyMissing() {
 }
 
 export async function exportFile(kind) {
+  // a click during a change: the file of the new mosaic, with its colour difference, not the old one
+  await whenIdle();
   if (!state.mosaic || state.stale) return;
   const where = kind === "project" ? "project" : "downloads";
   clearError();

@@ -2,11 +2,20 @@
 const $ = (sel) => document.querySelector(sel);
 const notes = {}; // notices about the photo, shown together
 
+let idle = []; // resolvers waiting for the status to leave "busy"
+
 export function setStatus(name, text) {
   const el = $("#status");
   el.dataset.state = name;
   el.textContent = text;
   $("#progress").hidden = name !== "loading";
+  if (name !== "busy") { for (const f of idle.splice(0)) f(); }
+}
+
+/** Resolves when the page is not busy (a mosaic and its colour differences computed, a file
+ * made): a download asked for meanwhile waits for what the controls say. */
+export function whenIdle() {
+  return $("#status").dataset.state === "busy" ? new Promise((resolve) => idle.push(resolve)) : Promise.resolve();
 }
 
 /** Buttons offered with a message: [[label, onclick, testid], ...] */

@@ -72,6 +72,9 @@ export async function computeProgressive(settings, showFirst, options = {}, onWo
       cancelled = true;
       mark("refineCancelled", Math.round(performance.now() - t0));
       hideRow(token);
+      // the box stays ticked: say that the mosaic on screen is not refined, until the next change
+      $("#refine-status").hidden = false;
+      $("#refine-status").textContent = "Cancelled: the mosaic shown is not refined (the next change refines again).";
       // stops the refine; the engine's last mosaic is the first again (its scores are the first's)
       engine.compute(flat, null, options).then((r) => resolve(r && Object.assign(r, { computedWith: flat })), reject);
     };
