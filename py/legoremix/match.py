@@ -474,7 +474,7 @@ def _solve_level(np, costs, rows, sizes, cap, max_rounds, cells, colors=None, st
             coarse = _solve_level(np, ccosts, crows, csizes, cap, max_rounds, ccells, nearest=[nearest[g] for g in rep])
     if coarse is not None:
         prices, rounds, aug = coarse.prices, coarse.rounds, coarse.augmentations
-        labels = _argmin_rows(np, costs, rows, prices)
+        labels = _argmin_rows(np, costs, rows, prices, nearest)
         flows = [{j: s} for j, s in zip(labels, sizes)]
         counts = _tally(np, labels, sizes, k)
     else:
@@ -494,14 +494,23 @@ def _cells(np, colors, step) -> list:
     return [(round(a / step), round(b / step), round(c / step)) for a, b, c in colors]
 
 
-def _argmin_rows(np, costs, rows, prices) -> list:
-    """Each row's colour of lowest ``cost + price`` (lowest index among ties)."""
+def _argmin_rows(np, costs, rows, prices, nearest=None) -> list:
+    """Each row's colour of lowest ``cost + price`` (lowest index among ties). ``nearest``: each
+    row's colour of lowest cost, when known: a row whose nearest colour has no price keeps it
+    (no colour costs less, and one of equal cost and lower index would be the nearest)."""
     if np is not None:
         keys = costs if prices is None else costs + np.asarray(prices, dtype=np.int64)
         return keys.argmin(axis=1).tolist()
     if prices is None:
         return [r.index(min(r)) for r in rows]
-    return [v.index(min(v)) for v in (list(map(_add, r, prices)) for r in rows)]
+    if nearest is None:
+        return [v.index(min(v)) for v in (list(map(_add, r, prices)) for r in rows)]
+    out = list(nearest)
+    for g, j in enumerate(nearest):
+        if prices[j]:
+            v = list(map(_add, rows[g], prices))
+            out[g] = v.index(min(v))
+    return out
 
 
 def _tally(np, labels, sizes, k) -> list:
@@ -653,9 +662,8 @@ def _arc_heaps(rows, members, a, ng) -> list:
     k = len(rows[0])
     mem = list(members)
     sub = list(zip(*(_itemgetter(*mem)(rows) if len(mem) > 1 else [rows[g] for g in mem]))) or [()] * k
-    own = sub[a]
-    hs = [None if b == a else list(map(_add, map(_mul, map(_sub, sub[b], own), _repeat(ng)), mem))
-          for b in range(k)]
+    base = list(map(_sub, map(_mul, sub[a], _repeat(ng)), mem))  # cost[a] * ng - g, once per group
+    hs = [None if b == a else list(map(_sub, map(_mul, sub[b], _repeat(ng)), base)) for b in range(k)]
     for b, h in enumerate(hs):
         if b != a:
             heapq.heapify(h)
@@ -682,6 +690,11 @@ def _shortest_paths_groups(rows, flows, counts, cap, prices) -> int:
         for j in f:
             members[j].add(g)
     heaps = [None] * k  # heaps[a][b], built when a is first reached (_arc_heaps)
+    # each heap's valid top as (cost difference, group), worked out again only for the colours an
+    # augmentation touched (stale): a Dijkstra then reads them instead of peeking every heap
+    top_d = [[_INF] * k for _ in range(k)]
+    top_g = [[-1] * k for _ in range(k)]
+    stale = [True] * k
     nodes = range(k + 1)
     heappop, heappush = heapq.heappop, heapq.heappush
     augmentations = 0
@@ -715,19 +728,30 @@ def _shortest_paths_groups(rows, flows, counts, cap, prices) -> int:
                 continue
             if used[u] < cap[u] and todo[-1] == t and base + pot[t] < dist[t]:
                 dist[t], pred[t], via[t] = base + pot[t], u, -1
-            hu = heaps[u]
-            if hu is None:
-                hu = heaps[u] = _arc_heaps(rows, members[u], u, ng)
+            td, tg = top_d[u], top_g[u]
+            if stale[u]:
+                hu = heaps[u]
+                if hu is None:
+                    hu = heaps[u] = _arc_heaps(rows, members[u], u, ng)
+                for v in range(k):
+                    h = hu[v]
+                    if v == u:
+                        continue
+                    while h and u not in flows[h[0] % ng]:
+                        heappop(h)
+                    if h:
+                        td[v], tg[v] = divmod(h[0], ng)
+                    else:
+                        td[v] = _INF
+                stale[u] = False
             for v in todo:
                 if v == t:
                     break
-                h = hu[v]
-                while h and u not in flows[h[0] % ng]:
-                    heappop(h)
-                if h:
-                    nd = base + h[0] // ng + pot[v]
+                d = td[v]
+                if d != _INF:
+                    nd = base + d + pot[v]
                     if nd < dist[v]:
-                        dist[v], pred[v], via[v] = nd, u, h[0] % ng
+                        dist[v], pred[v], via[v] = nd, u, tg[v]
         for v in settled:
             if dist[v] < du:
                 pot[v] += du - dist[v]
@@ -749,6 +773,7 @@ def _shortest_paths_groups(rows, flows, counts, cap, prices) -> int:
                 used[a] += m
             else:
                 _shift(flows, members, g, a, b, m)
+                stale[a] = stale[b] = True
                 counts[a] -= m
                 counts[b] += m
                 r = rows[g]
