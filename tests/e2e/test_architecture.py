@@ -40,6 +40,16 @@ def test_dragging_a_slider_on_a_big_mosaic_never_waits_for_stale_work(page):
     assert page.locator("[data-testid=counts]").inner_text() != first
 
 
+def click_slider(page, sel, value):
+    """A click on a slider as a person makes it: an input event, then a change event."""
+    page.evaluate("""([sel, value]) => {
+      const el = document.querySelector(sel);
+      el.value = value;
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    }""", [sel, value])
+
+
 def test_a_click_on_a_slider_computes_once_and_the_scores_follow_the_mosaic(page):
     """A click on a slider is an input event and then a change event with the same value:
     one compute, which the second joins instead of stopping it and starting over. The page
@@ -48,12 +58,7 @@ def test_a_click_on_a_slider_computes_once_and_the_scores_follow_the_mosaic(page
     wait_mosaic(page, "48 × 48")
     read = lambda: page.evaluate("() => ({...document.body.dataset})")  # noqa: E731
     before = read()
-    page.evaluate("""() => {
-      const el = document.querySelector("#adj-saturation");
-      el.value = "30";
-      el.dispatchEvent(new Event("input", { bubbles: true }));
-      el.dispatchEvent(new Event("change", { bubbles: true }));
-    }""")
+    click_slider(page, "#adj-saturation", "30")
     page.wait_for_selector(f"body:not([data-computed='{before['computed']}'])")
     wait_mosaic(page)
     after = read()
@@ -108,12 +113,7 @@ def test_instructions_asked_for_during_a_change_are_those_of_the_new_mosaic(page
     from pypdf import PdfReader
     upload(page, photo_path("astronaut.png"))
     wait_mosaic(page, "48 × 48")
-    page.evaluate("""() => {
-      const el = document.querySelector("#adj-saturation");
-      el.value = "60";
-      el.dispatchEvent(new Event("input", { bubbles: true }));
-      el.dispatchEvent(new Event("change", { bubbles: true }));
-    }""")
+    click_slider(page, "#adj-saturation", "60")
     assert page.locator("[data-testid=status]").get_attribute("data-state") == "busy"
     with page.expect_download(timeout=60_000) as dl:
         page.click("[data-testid=download-pdf]")
