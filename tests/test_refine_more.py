@@ -84,7 +84,7 @@ def coffee():
     return image.load(photo_path("coffee.png"), max_side=128)
 
 
-def test_the_stage_reports_from_0_and_the_cache_ignores_the_reporter(coffee):
+def test_the_stage_reports_preparing_first_and_the_cache_ignores_the_reporter(coffee):
     p = pipeline.Pipeline()
     p.set_image(coffee)
     p.set_options(size=(16, 16), refine=True, refine_budget=5.0)
@@ -93,7 +93,9 @@ def test_the_stage_reports_from_0_and_the_cache_ignores_the_reporter(coffee):
     fractions = []
     p.progress = fractions.append
     m = p.run()
-    assert fractions[0] == 0.0 and fractions == sorted(fractions) and fractions[-1] <= 1
+    # None first (the starts are made and judged: no measure of their own), then fractions that rise
+    assert fractions[0] is None and None not in fractions[1:]
+    assert fractions[1:] == sorted(fractions[1:]) and all(0 <= f <= 1 for f in fractions[1:])
     assert p.stage_runs["look"] == 1
     p.progress = None  # another reporter (or none) is not another mosaic
     assert p.run().grid == m.grid and p.stage_runs["look"] == 1
@@ -110,7 +112,7 @@ def test_browser_compute_passes_progress_while_refining_only(coffee):
     fractions = []
     base = {"sets": {"31197": 1}, "size": [16, 16]}
     r = json.loads(browser.compute(json.dumps({**base, "refine": True}), fractions.append))
-    assert "error" not in r and fractions and fractions[0] == 0.0
+    assert "error" not in r and fractions and fractions[0] is None
     assert browser._pipeline.progress is None  # not kept after the call
     fractions.clear()
     r2 = json.loads(browser.compute(json.dumps({**base, "refine": False}), fractions.append))

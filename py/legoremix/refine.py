@@ -728,13 +728,14 @@ def look(dither, match, adjust, metric, seen, pins, size, refine, refine_budget,
     :class:`_Limit`, what the page uses: the same mosaic on any machine) the one that looks best
     is refined; without, the two that look best are refined and the better result kept. Either
     way the result is never worse than any candidate. ``progress(fraction)``: reports while it
-    runs (the page's bar).
+    runs (the page's bar); ``progress(None)`` first, while the starts are made and judged (a
+    third to a half of the time, with no measure of its own: the page shows it as preparing).
     """
     if not refine:
         return dither
     t0 = time.perf_counter()
     if progress is not None:
-        progress(0.0)
+        progress(None)
     assignment, free, free_stock = match
     w, h = size
     flat = list(dither)

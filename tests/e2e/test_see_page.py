@@ -17,7 +17,8 @@ WATCH = """() => {
   window.__refineSeen = [];
   const row = document.querySelector('#refine-progress'), bar = document.querySelector('#refine-bar');
   const status = document.querySelector('#refine-status');
-  const note = () => { if (!row.hidden) window.__refineSeen.push([bar.value,
+  // the bar's value, or null while it is indeterminate (the engine prepares its starts)
+  const note = () => { if (!row.hidden) window.__refineSeen.push([bar.position < 0 ? null : bar.value,
     document.querySelector('#perceived-de').textContent, status.hidden ? '' : status.textContent]); };
   new MutationObserver(note).observe(row, {attributes: true, childList: true, subtree: true, characterData: true});
 }"""
@@ -70,10 +71,14 @@ def test_first_answer_at_once_then_the_refined_one_with_progress(page, artifacts
     # while refining, the first answer (the mosaic without refining) was on screen, with a bar that moved
     assert seen, "the progress row never showed"
     assert {p for _, p, _ in seen} == {flat}
-    fractions = [f for f, _, _ in seen]
+    # first "preparing" (a moving bar: the starts are made and judged), then per cents that rise
+    kinds = [f is None for f, _, _ in seen]
+    assert kinds[0] and kinds == sorted(kinds, reverse=True), seen
+    assert all(s.startswith("Preparing…") for f, _, s in seen if f is None), seen
+    fractions = [f for f, _, _ in seen if f is not None]
     assert fractions == sorted(fractions) and max(fractions) > 0
     # beside the checkbox too (on a laptop the bar under the mosaic is far from it), then gone
-    assert all(s.startswith(f"Refining… {round(100 * f)} %") for f, _, s in seen), seen
+    assert all(s.startswith(f"Refining… {round(100 * f)} %") for f, _, s in seen if f is not None), seen
     assert page.locator("[data-testid=refine-progress]").is_hidden()
     assert page.locator("[data-testid=refine-status]").is_hidden()
     refined = float(page.locator(PERCEIVED).inner_text())

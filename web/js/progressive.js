@@ -16,11 +16,16 @@ let cancelCurrent = null;
 function showRow(token, fraction) {
   if (token !== current) return;
   $("#refine-progress").hidden = false;
-  $("#refine-bar").value = fraction;
-  $("#refine-progress-label").textContent = `Refining the look… ${Math.round(100 * fraction)} %`;
+  // null (None in Python): the engine makes and judges its starting mosaics, which has no
+  // measure of its own: a moving bar
+  const preparing = fraction == null;
+  if (preparing) $("#refine-bar").removeAttribute("value");
+  else $("#refine-bar").value = fraction;
+  const doing = preparing ? "Preparing the best look…" : `Refining the look… ${Math.round(100 * fraction)} %`;
+  $("#refine-progress-label").textContent = doing;
   // the same beside the checkbox, where the person asked for it (the bar is under the mosaic)
   $("#refine-status").hidden = false;
-  $("#refine-status").textContent = `Refining… ${Math.round(100 * fraction)} % ` + (oneColumn.matches
+  $("#refine-status").textContent = (preparing ? "Preparing… " : `Refining… ${Math.round(100 * fraction)} % `) + (oneColumn.matches
     ? "(Cancel: ✕ on the small copy of the mosaic)" // js/mini-mosaic.js, while the mosaic is out of view
     : "(progress and Cancel under the mosaic)");
 }
@@ -65,7 +70,7 @@ export async function computeProgressive(settings, showFirst, options = {}, onWo
   const first = await engine.compute(flat, onWork);
   if (first === null || token !== current || !showFirst(first)) return null;
   mark("refineFirst", Math.round(performance.now() - t0));
-  showRow(token, 0);
+  showRow(token, null); // the engine starts by preparing its starts
   return new Promise((resolve, reject) => {
     let cancelled = false;
     cancelCurrent = () => {
