@@ -51,6 +51,15 @@ def wait_relief(page):
     wait_mosaic(page)
 
 
+def relief_on(page, moto_files):
+    """The motorcycle photo at 48x48 with its own depth map: the relief most tests here start from."""
+    photo, depth_png = moto_files
+    upload(page, photo)
+    wait_mosaic(page, "48 × 48")
+    page.set_input_files("[data-testid=depth-input]", str(depth_png))
+    wait_relief(page)
+
+
 def mosaic(page):
     """The page's last result (state.mosaic: Mosaic.to_dict()), read from the store module."""
     return page.evaluate("async () => (await import('./js/store.js')).state.mosaic")
@@ -109,14 +118,10 @@ def test_cancel_a_running_estimate(page, tmp_path):
 def test_a_project_keeps_the_relief(context, site, moto_files, tmp_path):
     """Save a project with a relief (a raised stud too), open it in a fresh browser profile: the
     same heights and plates, no warning; the autosave then keeps the project's depth map."""
-    photo, depth_png = moto_files
     pg = context.new_page()
     pg.goto(site)
     pg.wait_for_selector(READY, timeout=60_000)
-    upload(pg, photo)
-    wait_mosaic(pg, "48 × 48")
-    pg.set_input_files("[data-testid=depth-input]", str(depth_png))
-    wait_relief(pg)
+    relief_on(pg, moto_files)
     pg.check("[data-testid=relief-edit]")
     pg.locator("[data-testid=mosaic]").click(position={"x": 2, "y": 2})  # raise the top-left stud
     wait_relief(pg)
@@ -153,11 +158,7 @@ def test_a_project_keeps_the_relief(context, site, moto_files, tmp_path):
 
 
 def test_removing_the_relief_is_an_undo_step(page, moto_files):
-    photo, depth_png = moto_files
-    upload(page, photo)
-    wait_mosaic(page, "48 × 48")
-    page.set_input_files("[data-testid=depth-input]", str(depth_png))
-    wait_relief(page)
+    relief_on(page, moto_files)
     studs = page.locator("body").get_attribute("data-plate-studs")
     heights = mosaic(page)["heights"]
     page.click("[data-testid=depth-remove]")
@@ -179,11 +180,8 @@ def test_removing_the_relief_is_an_undo_step(page, moto_files):
 def test_a_depth_map_of_another_shape_is_used_with_a_note(page, moto_files, tmp_path):
     """The photo's own depth map: no note. A tall depth map for the wide photo is still used
     (stretched), with a sentence saying so next to the relief controls."""
-    photo, depth_png = moto_files
-    upload(page, photo)
-    wait_mosaic(page, "48 × 48")
-    page.set_input_files("[data-testid=depth-input]", str(depth_png))
-    wait_relief(page)
+    _, depth_png = moto_files
+    relief_on(page, moto_files)
     expect(page.locator("[data-testid=depth-status]")).to_have_text("Depth from the picture motorcycle-depth.png.")
     tall = tmp_path / "tall-depth.png"
     Image.open(depth_png).transpose(Image.Transpose.ROTATE_90).save(tall)
@@ -198,11 +196,7 @@ def test_hand_raised_studs_follow_a_size_change(page, moto_files):
     """A stud raised by hand belongs to a place of the photo: after a size change it moves to
     the stud over the same place (js/pin-map.js; tests/e2e/test_edit_fixes.py checks the
     mapping), in the same undo step."""
-    photo, depth_png = moto_files
-    upload(page, photo)
-    wait_mosaic(page, "48 × 48")
-    page.set_input_files("[data-testid=depth-input]", str(depth_png))
-    wait_relief(page)
+    relief_on(page, moto_files)
     plain = mosaic(page)["heights"][0][0]
     page.check("[data-testid=relief-edit]")
     page.locator("[data-testid=mosaic]").click(position={"x": 2, "y": 2})
@@ -224,16 +218,12 @@ def test_hand_raised_studs_follow_a_size_change(page, moto_files):
 
 def test_a_touch_screen_can_lower_a_stud(browser, site, moto_files):
     """No Shift and no right click on a phone: "Lower instead" makes a tap lower the stud."""
-    photo, depth_png = moto_files
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     try:
         page = ctx.new_page()
         page.goto(site)
         page.wait_for_selector(READY, timeout=60_000)
-        upload(page, photo)
-        wait_mosaic(page, "48 × 48")
-        page.set_input_files("[data-testid=depth-input]", str(depth_png))
-        wait_relief(page)
+        relief_on(page, moto_files)
         expect(page.locator("[data-testid=relief-lower]")).to_be_hidden()  # only while editing
         page.check("[data-testid=relief-edit]")
         page.locator("[data-testid=mosaic]").tap(position={"x": 2, "y": 2})
