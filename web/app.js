@@ -228,8 +228,6 @@ function blockedNote() {
     field ? [["Show the field", () => { field.scrollIntoView({ block: "center" }); field.focus(); }, "show-invalid-field"]] : []);
 }
 
-let stageTimes = {}; // the engine's stage times of the mosaic on screen (before its scores)
-
 async function compute() {
   if (!state.info || !state.image || !state.settings) return;
   if (state.invalid.size) { blockedNote(); return; } // a field says what to fix first
@@ -255,7 +253,6 @@ async function compute() {
     // latency from the change to the drawn mosaic, read by scripts/bench_web.py
     document.body.dataset.latency = String(Math.round(performance.now() - started));
     document.body.dataset.drawnAt = String(performance.now()); // when, for a benchmark's own start
-    stageTimes = r.timings || {};
     setStatus("busy", "Measuring the colour difference…");
     return true;
   };
@@ -289,7 +286,7 @@ async function compute() {
   document.body.dataset.computed = String(id);
   // the engine's time per stage (ms) for the mosaic and for its scores, read by scripts/bench_web.py
   document.body.dataset.stageMs = JSON.stringify(Object.fromEntries(
-    Object.entries({ ...stageTimes, scores: scored.timings?.scores ?? 0, photo_seen: scored.timings?.photo_seen ?? 0 })
+    Object.entries({ ...r.timings, scores: scored.timings?.scores ?? 0, photo_seen: scored.timings?.photo_seen ?? 0 })
       .map(([k, v]) => [k, Math.round(v * 10000) / 10])));
   Object.assign(document.body.dataset,
     { stopped: engine.stats.stopped, completed: engine.stats.completed, joined: engine.stats.joined });
