@@ -100,6 +100,8 @@ def page(profile, site):
     pg = profile.new_page()
     pg.errors = []
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.console = []  # warnings and errors the page logged, for failure messages (ui.open_3d)
+    pg.on("console", lambda m: pg.console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
     pg.goto(site)
     pg.wait_for_selector("[data-testid=status][data-state=ready]", timeout=60_000)
     try:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 import depth_models
 from helpers import photo_path
-from ui import READY, upload, wait_mosaic
+from ui import READY, open_3d, upload, wait_mosaic
 
 pytestmark = pytest.mark.e2e
 RELIEF_ON = "body[data-relief=on]"
@@ -280,6 +280,29 @@ def border_and_extent(png: bytes):
     return border, (max(xs) - min(xs)) / w, (max(ys) - min(ys)) / h
 
 
+def test_without_webgl_the_3d_view_says_so_and_opens_once_it_is_back(page, moto_files):
+    """A browser that refuses WebGL (blocked, or its GPU process restarting): the dialog ends in
+    a sentence that says why and where the relief is still described, not a blank canvas or a
+    view stuck loading; once WebGL is given again, the next opening draws."""
+    relief_on(page, moto_files)
+    page.evaluate("""() => {
+        const get = HTMLCanvasElement.prototype.getContext;
+        window.__webgl = false;
+        HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+            return kind.startsWith('webgl') && !window.__webgl ? null : get.call(this, kind, ...rest); }; }""")
+    page.click("[data-testid=view-3d]")
+    dialog = page.locator("[data-testid=view3d-dialog][data-state=error]")
+    dialog.wait_for(timeout=30_000)
+    expect(page.locator("#view3d-message")).to_contain_text("cannot draw 3D graphics")
+    expect(page.locator("#view3d-message")).to_contain_text("LDraw")
+    expect(page.locator("[data-testid=view3d-canvas]")).to_be_hidden()
+    page.click("[data-testid=view3d-close]")
+    page.evaluate("() => { window.__webgl = true; }")
+    open_3d(page)
+    expect(page.locator("[data-testid=view3d-canvas]")).to_be_visible()
+    expect(page.locator("#view3d-message")).to_be_hidden()
+
+
 @pytest.mark.parametrize("size", ["48x48", "96x32", "32x64"])
 def test_the_3d_view_opens_on_the_whole_relief(page, moto_files, artifacts, size):
     """Square, wide and tall mosaics: nothing of the relief touches the canvas's edges at
@@ -295,8 +318,7 @@ def test_the_3d_view_opens_on_the_whole_relief(page, moto_files, artifacts, size
     wait_mosaic(page, f"{w} × {h}")
     page.set_input_files("[data-testid=depth-input]", str(depth_png))
     wait_relief(page)
-    page.click("[data-testid=view-3d]")
-    page.locator("[data-testid=view3d-dialog][data-state=ready]").wait_for(timeout=30_000)
+    open_3d(page)
     corners = page.evaluate("""async () => {
         const THREE = await import('./three/three.module.js');
         const { state } = await import('./js/store.js');

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 import depth_models
 from helpers import photo_path
 from legoremix import depth, image, relief
-from ui import READY, upload, wait_mosaic
+from ui import READY, open_3d, upload, wait_mosaic
 
 pytestmark = pytest.mark.e2e
 RELIEF_ON = "body[data-relief=on]"
@@ -107,9 +107,7 @@ def test_relief_from_a_depth_map_all_offline(context, site, moto_files, artifact
         first = next(i for i, t in enumerate(texts) if "plate layer" in t)
         assert all("plate layer" in t for t in texts[first:])  # after the colour pages
 
-        pg.click("[data-testid=view-3d]")
-        dialog = pg.locator("[data-testid=view3d-dialog][data-state=ready]")
-        dialog.wait_for(timeout=30_000)
+        dialog = open_3d(pg)
         assert int(dialog.get_attribute("data-plates")) > 0
         canvas = pg.locator("[data-testid=view3d-canvas]")
         canvas.scroll_into_view_if_needed()

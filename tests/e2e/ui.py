@@ -51,3 +51,20 @@ def distance(page, a, b):
     dx = max(0, rb["x"] - (ra["x"] + ra["width"]), ra["x"] - (rb["x"] + rb["width"]))
     dy = max(0, rb["y"] - (ra["y"] + ra["height"]), ra["y"] - (rb["y"] + rb["height"]))
     return (dx * dx + dy * dy) ** 0.5
+
+
+def open_3d(page, timeout=30_000):
+    """Open the 3D view and wait until it has drawn the mosaic; returns the dialog. When it ends
+    in an error, or is still loading at ``timeout``, says what the dialog showed and what the
+    page logged, so a failure tells why."""
+    page.click("[data-testid=view-3d]")
+    dialog = page.locator("[data-testid=view3d-dialog]")
+    done = "[data-testid=view3d-dialog][data-state=ready], [data-testid=view3d-dialog][data-state=error]"
+    try:
+        page.wait_for_selector(done, timeout=timeout)
+    except Exception:  # noqa: BLE001 - reported below with what the page knows
+        pass
+    st = dialog.get_attribute("data-state")
+    assert st == "ready", (f"3D view state {st!r}, open {dialog.evaluate('d => d.open')}, message "
+                           f"{page.locator('#view3d-message').inner_text()!r}, console {getattr(page, 'console', [])[-10:]}")
+    return dialog

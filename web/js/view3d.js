@@ -98,7 +98,21 @@ export function fit(THREE, camera, controls, box, margin = 0.9) {
   controls.update();
 }
 
-/** Open the dialog and show the current mosaic (rebuilt when it changes while open). */
+/** A WebGL renderer on ``canvas``, or null when the browser will not give one. One more try
+ * after a pause: a context refused while the browser restarts its GPU process comes back. */
+async function makeRenderer(THREE, canvas) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
+    } catch {
+      if (attempt) return null;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
+/** Open the dialog and show the current mosaic (rebuilt when it changes while open). The
+ * dialog's data-state says where it is: loading, then ready or error (with a message). */
 export async function open3d() {
   const dialog = $("#view3d");
   dialog.dataset.state = "loading";
@@ -110,26 +124,31 @@ export async function open3d() {
     return fail(`The 3D view could not be loaded (${e.message || e}). Reload the page and try again.`);
   }
   const canvas = $("#view3d-canvas");
-  if (!view) {
-    let renderer;
-    try {
-      renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
-    } catch {
-      return fail("This browser cannot draw 3D graphics (WebGL is off or unavailable), so the 3D view cannot be shown. " +
-        "The PDF and the LDraw model still describe the relief.");
+  try {
+    if (!view) {
+      const renderer = await makeRenderer(THREE, canvas);
+      if (!renderer) {
+        return fail("This browser cannot draw 3D graphics (WebGL is off or unavailable), so the 3D view cannot be shown. " +
+          "The PDF and the LDraw model still describe the relief.");
+      }
+      const scene = new THREE.Scene();
+      scene.background = new THREE.Color(0xeef1f5);
+      scene.add(new THREE.HemisphereLight(0xffffff, 0x667788, 1.6));
+      const sun = new THREE.DirectionalLight(0xffffff, 2.2);
+      sun.position.set(-0.6, 1, 0.4);
+      scene.add(sun);
+      const camera = new THREE.PerspectiveCamera(40, canvas.width / canvas.height, 0.1, 5000);
+      const controls = new OrbitControls(camera, canvas);
+      controls.addEventListener("change", render);
+      canvas.addEventListener("webglcontextrestored", () => render()); // three.js rebuilds its state; draw again
+      view = { renderer, scene, camera, controls, group: null };
     }
-    const scene = new THREE.Scene();
-    scene.background = new THREE.Color(0xeef1f5);
-    scene.add(new THREE.HemisphereLight(0xffffff, 0x667788, 1.6));
-    const sun = new THREE.DirectionalLight(0xffffff, 2.2);
-    sun.position.set(-0.6, 1, 0.4);
-    scene.add(sun);
-    const camera = new THREE.PerspectiveCamera(40, canvas.width / canvas.height, 0.1, 5000);
-    const controls = new OrbitControls(camera, canvas);
-    controls.addEventListener("change", render);
-    view = { renderer, scene, camera, controls, group: null };
+    $("#view3d-message").hidden = true;
+    canvas.hidden = false;
+    update3d({ reset: true });
+  } catch (e) {
+    return fail(`The 3D view could not be drawn (${e.message || e}). Close it and try again.`);
   }
-  update3d({ reset: true });
   dialog.dataset.state = "ready";
 }
 
