@@ -53,7 +53,7 @@ def distance(page, a, b):
     return (dx * dx + dy * dy) ** 0.5
 
 
-def open_3d(page, timeout=30_000):
+def open_3d(page, timeout=60_000):
     """Open the 3D view and wait until it has drawn the mosaic; returns the dialog. When it ends
     in an error, or is still loading at ``timeout``, says what the dialog showed and what the
     page logged, so a failure tells why."""
