@@ -4,6 +4,8 @@ picture?" ranks sets with thumbnails; a click uses the set."""
 import json
 import time
 
+from playwright.sync_api import expect
+
 from helpers import photo_path
 from ui import check_stock, counts, upload, wait_mosaic
 
@@ -37,6 +39,8 @@ def test_auto_adjust_poster_and_set_ranking(page, artifacts):
     # Auto adjust: the sliders move, the mosaic follows, Undo brings them back
     t0 = time.perf_counter()
     page.click("[data-testid=auto-adjust]")
+    # the engine is busy for seconds: the status line says so, not "Ready"
+    assert page.evaluate("() => { const s = document.querySelector('#status'); return [s.dataset.state, s.textContent]; }") == ["busy", "Auto adjust is trying adjustments…"]
     poll(page, "() => document.querySelector('[data-testid=auto-adjust-status]').textContent.startsWith('Auto adjust chose')"
                " && !document.querySelector('[data-testid=auto-adjust]').disabled")
     auto_s = time.perf_counter() - t0
@@ -72,7 +76,9 @@ def test_auto_adjust_poster_and_set_ranking(page, artifacts):
     # Which set fits this picture?
     t0 = time.perf_counter()
     page.click("[data-testid=rank-sets]")
+    assert page.evaluate("() => { const s = document.querySelector('#status'); return [s.dataset.state, s.textContent]; }") == ["busy", "Trying every set on your photo…"]
     n = poll(page, "() => document.querySelectorAll('[data-testid=rank-item]').length")
+    expect(page.locator("[data-testid=status]")).to_have_text("Ready")  # what it said before
     rank_s = time.perf_counter() - t0
     assert n >= 12
     assert page.evaluate("() => [...document.querySelectorAll('[data-testid=rank-item] img')]"

@@ -18,6 +18,23 @@ export function whenIdle() {
   return $("#status").dataset.state === "busy" ? new Promise((resolve) => idle.push(resolve)) : Promise.resolve();
 }
 
+/** The status line says ``text`` (busy) while ``work()`` runs, as for a mosaic: a look at every
+ * set or auto adjust keeps the engine busy for seconds. Then it says what it said before, unless
+ * something else took it meanwhile (a new mosaic says so itself). Returns what ``work`` returns. */
+export async function busyWhile(text, work) {
+  const el = $("#status");
+  const before = [el.dataset.state, el.textContent];
+  setStatus("busy", text);
+  try {
+    return await work();
+  } finally {
+    if (el.dataset.state === "busy" && el.textContent === text) {
+      if (before[0] === "busy" || before[0] === "loading") setStatus("ready", "Ready");
+      else setStatus(...before);
+    }
+  }
+}
+
 /** Buttons offered with a message: [[label, onclick, testid], ...] */
 function buttons(actions) {
   return actions.map(([label, onclick, testid]) => {

@@ -5,7 +5,7 @@
 // thumbnail each; a click uses that set; and the cheapest additions to the pieces you have).
 import { cropFromView } from "./crop.js";
 import * as engine from "./engine-client.js";
-import { clearError, showError } from "./messages.js";
+import { busyWhile, clearError, showError } from "./messages.js";
 import { commit, engineSettings, state } from "./store.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -26,8 +26,11 @@ async function autoAdjust() {
   button.disabled = true;
   $("#auto-adjust-status").textContent = "Trying adjustments on a small preview of your mosaic…";
   try {
-    const r = await engine.request({ type: "auto-adjust", settings: current() });
-    commit((s) => { s.adjustments = { ...s.adjustments, ...r.adjustments }; });
+    const r = await busyWhile("Auto adjust is trying adjustments…", async () => {
+      const r = await engine.request({ type: "auto-adjust", settings: current() });
+      commit((s) => { s.adjustments = { ...s.adjustments, ...r.adjustments }; }); // a new mosaic: it takes the status line
+      return r;
+    });
     $("#auto-adjust-status").dataset.seconds = r.seconds; // the engine's time (read by the browser test)
     $("#auto-adjust-status").dataset.for = JSON.stringify(state.settings.adjustments); // what it speaks of
     const before = Math.min(r.default_error, r.start_error);
@@ -86,7 +89,7 @@ async function rankSets() {
   $("#rank-list").replaceChildren();
   $("#rank-additions").textContent = "";
   try {
-    renderRanking(await engine.request({ type: "rank", settings: current() }));
+    renderRanking(await busyWhile("Trying every set on your photo…", () => engine.request({ type: "rank", settings: current() })));
   } catch (e) {
     $("#rank-status").textContent = "";
     showError("rank", e.message);
