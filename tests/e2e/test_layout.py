@@ -110,6 +110,10 @@ def test_phone_layout(browser, site, artifacts):
         expect(page.locator("body")).not_to_have_attribute("data-computed", computed, timeout=60_000)
         wait_mosaic(page)
         assert mini.locator("canvas").evaluate(pixels) != before
+        # with the figure under the mosaic, which is out of view too
+        seen = page.locator("[data-testid=perceived-delta-e]").text_content()
+        assert float(seen) > 0
+        expect(page.locator("[data-testid=mini-figure]")).to_have_text(f"ΔE {seen}")
         page.screenshot(path=str(artifacts / "layout-phone-mini.png"))
         # its Undo (the header's is far above) brings the mosaic back, its Redo the change again
         after = mini.locator("canvas").evaluate(pixels)

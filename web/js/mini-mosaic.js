@@ -1,7 +1,8 @@
 // On a phone the settings are far below the mosaic: while the mosaic is scrolled out of view, a
 // small copy of it stays in a corner, so the effect of a slider or a setting is seen as it is
-// made, with Undo and Redo at hand (the header's scroll away), and Cancel while the best look
-// is refined (its own Cancel is under the mosaic); a tap on the copy goes back to the mosaic. (On a laptop the settings scroll beside the mosaic, which stays in view: the copy
+// made, with its figure (the colour difference seen from a distance, as under the mosaic), Undo
+// and Redo at hand (the header's scroll away), and Cancel while the best look is refined (its own
+// Cancel is under the mosaic); a tap on the copy goes back to the mosaic. (On a laptop the settings scroll beside the mosaic, which stays in view: the copy
 // is only for the one-column layout.)
 import { state } from "./store.js";
 
@@ -11,6 +12,7 @@ const box = $("#mini-mosaic");
 const view = box.querySelector(".mini-view");
 const mini = view.querySelector("canvas");
 const [miniUndo, miniRedo, miniCancel] = box.querySelectorAll(".mini-actions button");
+const figure = box.querySelector(".mini-figure span");
 const oneColumn = matchMedia("(max-width: 700px)");
 const SIDE = 192; // canvas pixels of the copy's longer side (shown about 7rem wide)
 let inView = true;
@@ -44,5 +46,9 @@ view.addEventListener("click", () => mosaic.scrollIntoView({ block: "center", be
 miniUndo.addEventListener("click", () => $("#undo").click());
 miniRedo.addEventListener("click", () => $("#redo").click());
 miniCancel.addEventListener("click", () => $("#refine-cancel").click());
+// the figure follows the one under the mosaic ("…" while it is measured after a change)
+const copyFigure = () => { figure.textContent = $("#perceived-de").textContent; };
+new MutationObserver(copyFigure).observe($("#perceived-de"), { childList: true, characterData: true, subtree: true });
+copyFigure();
 new MutationObserver(syncButtons).observe($("#refine-progress"), { attributes: true, attributeFilter: ["hidden"] });
 new MutationObserver(syncButtons).observe($("header"), { subtree: true, attributes: true, attributeFilter: ["disabled"] });
