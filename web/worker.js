@@ -43,6 +43,7 @@
 //   {id, type: "superseded"}              a compute was replaced or interrupted by a newer one
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 import { imageSize } from "./js/image-size.js";
+import { REFINING } from "./js/progress-labels.js";
 
 // the role comes from the worker's name (a query string would be lost when the service
 // worker answers from its cache)
@@ -285,7 +286,7 @@ async function handle(msg) {
         // progress, posted while Python runs: the best look within stock (no label: the page's
         // bar) or the relief's plates (labelled: the status line)
         result = parse(api.compute(JSON.stringify(msg.settings),
-          (f, label) => progress(label === undefined ? "Refining the look" : label, f, id),
+          (f, label) => progress(label === undefined ? REFINING : label, f, id),
           msg.scores !== false));
       } catch (e) {
         if (e && e.type === "KeyboardInterrupt") return post({ id, type: "superseded", interrupted: true });

@@ -6,9 +6,9 @@
 // mosaic (what downloads export) is the one on screen; when the page is not cross-origin
 // isolated the refine cannot be stopped midway and that request simply waits for it.
 import * as engine from "./engine-client.js";
+import { REFINING } from "./progress-labels.js";
 
 const $ = (sel) => document.querySelector(sel);
-const REFINING = "Refining the look"; // the worker's label of the refine's progress
 let current = 0; // the refine the progress row belongs to
 const oneColumn = matchMedia("(max-width: 700px)"); // a phone: the settings are far below the mosaic
 let cancelCurrent = null;
