@@ -165,6 +165,16 @@ def test_auto_adjust_for_settings_and_its_budget():
     assert tone.describe(Adjustments()) == "no change"
 
 
+def test_auto_adjust_for_a_size_the_pieces_cannot_cover_speaks_of_the_mosaic():
+    """The search runs on a smaller proxy with its stock scaled down; when the pieces cannot
+    cover the mosaic itself, the message gives the mosaic's figures, not the proxy's."""
+    img = image.load(photo_path("coffee.png"), max_side=200)
+    s = Settings.from_dict({"size": [64, 64], "sets": {"31197": 1}})  # 3154 pieces, 4096 studs
+    with pytest.raises(match.InventoryError) as e:
+        tone.auto_adjust_for(img, s)
+    assert "4096" in str(e.value) and "942 studs are missing" in str(e.value), str(e.value)
+
+
 def test_coarse_then_fine_is_judged_on_the_fine_proxy():
     img, pal, seen, size = _proxy_case(size=(32, 32))
     with _array.force("numpy"):

@@ -298,6 +298,9 @@ def auto_adjust_for(img: image.RGBA, settings, budget: float | None = None) -> A
     p = pipeline.Pipeline()
     project.configure(p, settings)
     o = p.options
+    # the pieces must cover the mosaic itself: a message about the smaller proxy's studs would
+    # speak of numbers the person never sees
+    match.check_feasible(o.size[0] * o.size[1], p.palette.stock)
     seen = [pipeline.seen_color(c.hex, o.compensate, o.baseplate) for c in p.palette.colors]
     proxy = make_proxy(img, o.size, o.crop, o.background, o.metric)
     coarse = make_proxy(img, o.size, o.crop, o.background, o.metric, COARSE_STUDS) if proxy.n > COARSE_STUDS else None
