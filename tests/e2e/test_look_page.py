@@ -110,3 +110,24 @@ def test_auto_adjust_poster_and_set_ranking(page, artifacts):
           f"{auto_s:.1f} s click to sliders (engine {auto_eng:.1f} s = {1000 * auto_eng / flat_ms:.1f}x yardstick), "
           f"ranking {rank_s:.1f} s click to list (engine {rank_eng:.1f} s = {1000 * rank_eng / flat_ms:.1f}x "
           f"yardstick, {n} choices)")
+
+
+def test_a_slider_moved_while_auto_adjust_works_is_kept(page):
+    """Auto adjust takes seconds: a slider moved meanwhile is the person's latest word. Its
+    answer (for the settings it started from) is not applied over it, and it says so."""
+    upload(page, photo_path("astronaut.png"))
+    wait_mosaic(page, "48 × 48")
+    page.click("[data-testid=auto-adjust]")
+    page.locator("#adj-hue").fill("30")
+    page.dispatch_event("#adj-hue", "change")
+    poll(page, "() => !document.querySelector('[data-testid=auto-adjust]').disabled")
+    expect(page.locator("[data-testid=auto-adjust-status]")).to_contain_text("not applied")
+    wait_mosaic(page)
+    assert sliders(page) == {**dict.fromkeys(SLIDERS, 0), "hue": 30}
+    # the mosaic shown is the one for those sliders
+    shown = page.evaluate("async () => (await import('./js/store.js')).state.mosaic.options.adjustments")
+    assert {k: shown[k] for k in SLIDERS} == sliders(page)
+    # and the next run, from the sliders as they are, applies its choice
+    page.click("[data-testid=auto-adjust]")
+    poll(page, "() => !document.querySelector('[data-testid=auto-adjust]').disabled")
+    expect(page.locator("[data-testid=auto-adjust-status]")).not_to_contain_text("not applied")

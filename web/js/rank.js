@@ -26,13 +26,22 @@ async function autoAdjust() {
   button.disabled = true;
   $("#auto-adjust-status").textContent = "Trying adjustments on a small preview of your mosaic…";
   try {
+    // what it works from: when the person changes a setting or the photo meanwhile, its answer
+    // is for something no longer on screen, and it must not undo their change
+    const asked = JSON.stringify(current()), image = state.image;
     const r = await busyWhile("Auto adjust is trying adjustments…", async () => {
       const r = await engine.request({ type: "auto-adjust", settings: current() });
-      commit((s) => { s.adjustments = { ...s.adjustments, ...r.adjustments }; }); // a new mosaic: it takes the status line
+      r.moved = state.image !== image || JSON.stringify(current()) !== asked;
+      if (!r.moved) commit((s) => { s.adjustments = { ...s.adjustments, ...r.adjustments }; }); // a new mosaic: it takes the status line
       return r;
     });
     $("#auto-adjust-status").dataset.seconds = r.seconds; // the engine's time (read by the browser test)
     $("#auto-adjust-status").dataset.for = JSON.stringify(state.settings.adjustments); // what it speaks of
+    if (r.moved) {
+      $("#auto-adjust-status").textContent = "You changed your settings while auto adjust was working, so its " +
+        "choice was not applied. Click Auto adjust again to start from them.";
+      return;
+    }
     const before = Math.min(r.default_error, r.start_error);
     $("#auto-adjust-status").textContent = r.error_after < before
       ? `Auto adjust chose ${r.description}: against your photo as it is, without adjustments, the error seen ` +
