@@ -11,10 +11,9 @@ from playwright.sync_api import expect
 
 from helpers import photo_path
 import ui
-from ui import upload, wait_mosaic
+from ui import relief_on, upload, wait_mosaic, wait_relief
 
 pytestmark = pytest.mark.e2e
-RELIEF_ON = "body[data-relief=on]"
 STATE = """async () => {
   const { state } = await import(new URL("js/store.js", location.href).href);
   return { settings: state.settings, mosaic: state.mosaic, history: state.history.length,
@@ -224,22 +223,13 @@ def test_painted_studs_stay_on_the_same_place_of_the_picture(page):
 
 # ---------- 1 and 2 with a relief ----------
 
-def wait_relief(page, on=True):
-    page.wait_for_selector(f"body[data-relief={'on' if on else 'off'}]", timeout=90_000)
-    wait_mosaic(page)
-
-
 def relief(page):
     m = state(page)["mosaic"]
     return m["heights"], m["plates"]
 
 
 def test_undo_of_remove_relief_works_after_a_reload(page, moto_files):
-    photo, depth_png = moto_files
-    upload(page, photo)
-    wait_mosaic(page, "48 × 48")
-    page.set_input_files("[data-testid=depth-input]", str(depth_png))
-    wait_relief(page)
+    relief_on(page, moto_files)
     heights, plates = relief(page)
     assert plates and any(any(row) for row in heights)
     saved = page.locator("body").get_attribute("data-autosaved")
@@ -269,11 +259,7 @@ def test_undo_of_remove_relief_works_after_a_reload(page, moto_files):
 
 
 def test_raised_studs_stay_on_the_same_place_of_the_picture(page, moto_files):
-    photo, depth_png = moto_files
-    upload(page, photo)
-    wait_mosaic(page, "48 × 48")
-    page.set_input_files("[data-testid=depth-input]", str(depth_png))
-    wait_relief(page)
+    relief_on(page, moto_files)
     page.check("[data-testid=relief-edit]")
     heights, _ = relief(page)
     top = state(page)["settings"]["levels"] - 1

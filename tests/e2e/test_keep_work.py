@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from helpers import photo_path
 import ui
-from ui import upload, wait_mosaic
+from ui import relief_on, upload, wait_mosaic
 
 pytestmark = pytest.mark.e2e
 STATE = """async () => {
@@ -110,12 +110,7 @@ def test_new_photo_is_an_undo_step(page):
 
 
 def test_undo_of_a_new_photo_brings_back_the_relief_and_raised_studs(page, moto_files):
-    photo, depth_png = moto_files
-    upload(page, photo)
-    wait_mosaic(page, "48 × 48")
-    page.set_input_files("[data-testid=depth-input]", str(depth_png))
-    page.wait_for_selector("body[data-relief=on]", timeout=90_000)
-    wait_mosaic(page)
+    relief_on(page, moto_files)
     page.check("[data-testid=relief-edit]")
     heights = state(page)["heights"]
     top = state(page)["settings"]["levels"] - 1

@@ -9,10 +9,9 @@ from playwright.sync_api import expect
 
 import depth_models
 from helpers import photo_path
-from ui import READY, open_3d, upload, wait_mosaic
+from ui import READY, RELIEF_ON, open_3d, relief_on, upload, wait_mosaic, wait_relief
 
 pytestmark = pytest.mark.e2e
-RELIEF_ON = "body[data-relief=on]"
 BACKGROUND = (0xEE, 0xF1, 0xF5)  # the 3D view's scene background (view3d.js)
 
 
@@ -44,20 +43,6 @@ def slow_model_bytes(layers=40, channels=64) -> bytes:
     model.ir_version = 8
     onnx.checker.check_model(model)
     return model.SerializeToString()
-
-
-def wait_relief(page):
-    page.wait_for_selector(RELIEF_ON, timeout=90_000)
-    wait_mosaic(page)
-
-
-def relief_on(page, moto_files):
-    """The motorcycle photo at 48x48 with its own depth map: the relief most tests here start from."""
-    photo, depth_png = moto_files
-    upload(page, photo)
-    wait_mosaic(page, "48 × 48")
-    page.set_input_files("[data-testid=depth-input]", str(depth_png))
-    wait_relief(page)
 
 
 def mosaic(page):

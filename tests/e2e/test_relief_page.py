@@ -11,10 +11,9 @@ from pypdf import PdfReader
 import depth_models
 from helpers import photo_path
 from legoremix import depth, image, relief
-from ui import READY, open_3d, upload, wait_mosaic
+from ui import READY, RELIEF_ON, open_3d, upload, wait_mosaic
 
 pytestmark = pytest.mark.e2e
-RELIEF_ON = "body[data-relief=on]"
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 """What the browser tests do again and again, as a person would: upload, wait, read the counts."""
 READY = "[data-testid=status][data-state=ready]"
+RELIEF_ON = "body[data-relief=on]"
 
 
 def counts(page):
@@ -68,3 +69,19 @@ def open_3d(page, timeout=60_000):
     assert st == "ready", (f"3D view state {st!r}, open {dialog.evaluate('d => d.open')}, message "
                            f"{page.locator('#view3d-message').inner_text()!r}, console {getattr(page, 'console', [])[-10:]}")
     return dialog
+
+
+def wait_relief(page, on=True):
+    """Wait until the relief is on (or off) and its mosaic drawn."""
+    page.wait_for_selector(f"body[data-relief={'on' if on else 'off'}]", timeout=90_000)
+    wait_mosaic(page)
+
+
+def relief_on(page, moto_files):
+    """The motorcycle photo at 48x48 with its own depth map (conftest's ``moto_files``): the
+    relief most relief tests start from."""
+    photo, depth_png = moto_files
+    upload(page, photo)
+    wait_mosaic(page, "48 × 48")
+    page.set_input_files("[data-testid=depth-input]", str(depth_png))
+    wait_relief(page)
