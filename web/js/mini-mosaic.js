@@ -2,8 +2,9 @@
 // small copy of it stays in a corner, so the effect of a slider or a setting is seen as it is
 // made, with its figure (the colour difference seen from a distance, as under the mosaic), Undo
 // and Redo at hand (the header's scroll away), and Cancel while the best look is refined (its own
-// Cancel is under the mosaic); a tap on the copy goes back to the mosaic. (On a laptop the settings scroll beside the mosaic, which stays in view: the copy
-// is only for the one-column layout.)
+// Cancel is under the mosaic); a tap on the copy goes back to the mosaic. (On a laptop the
+// settings scroll beside the mosaic, which stays in view: the copy is only for the one-column
+// layout.)
 import { state } from "./store.js";
 
 const $ = (sel) => document.querySelector(sel);

@@ -28,9 +28,9 @@ async function autoAdjust() {
   try {
     // what it works from: when the person changes a setting or the photo meanwhile, its answer
     // is for something no longer on screen, and it must not undo their change
-    const asked = JSON.stringify(current()), image = state.image;
+    const settings = current(), asked = JSON.stringify(settings), image = state.image;
     const r = await busyWhile("Auto adjust is trying adjustments…", async () => {
-      const r = await engine.request({ type: "auto-adjust", settings: current() });
+      const r = await engine.request({ type: "auto-adjust", settings });
       r.moved = state.image !== image || JSON.stringify(current()) !== asked;
       if (!r.moved) commit((s) => { s.adjustments = { ...s.adjustments, ...r.adjustments }; }); // a new mosaic: it takes the status line
       return r;
