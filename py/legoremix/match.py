@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
+from collections import deque as _deque
 from itertools import repeat as _repeat
 from math import sqrt as _sqrt
 from operator import add as _add, itemgetter as _itemgetter, mul as _mul, sub as _sub
@@ -60,11 +61,18 @@ COST_SCALE = 1000
 #: is its cell centre's, at most sqrt(3)/2 of a step from its own colour.
 GROUP_STEP = 1.0
 _INF = 1 << 60
+#: An empty heap's top in the shortest paths: far above any distance plus potential.
+_NONE = 1 << 62
 #: The pure path's ab rows (:func:`cost_matrix`) of the last metric and palette, kept for the
 #: next call: a slider change moves the cells but keeps most (a, b) pairs (a saturation step
 #: at 128x128 keeps 75-90 % of them). At most this many rows are kept (a few MB).
 AB_MEMO_ROWS = 8192
 _ab_memo: list = [None, {}]  # [(metric's ab_row_1, palette's (a, b) pairs), {(a, b): row}]
+
+
+def _exhaust(it) -> None:
+    """Run an iterator for its effects (a C loop)."""
+    _deque(it, maxlen=0)
 
 
 class InventoryError(ValueError):
@@ -663,10 +671,8 @@ def _arc_heaps(rows, members, a, ng) -> list:
     mem = list(members)
     sub = list(zip(*(_itemgetter(*mem)(rows) if len(mem) > 1 else [rows[g] for g in mem]))) or [()] * k
     base = list(map(_sub, map(_mul, sub[a], _repeat(ng)), mem))  # cost[a] * ng - g, once per group
-    hs = [None if b == a else list(map(_sub, map(_mul, sub[b], _repeat(ng)), base)) for b in range(k)]
-    for b, h in enumerate(hs):
-        if b != a:
-            heapq.heapify(h)
+    hs = [[] if b == a else list(map(_sub, map(_mul, sub[b], _repeat(ng)), base)) for b in range(k)]
+    _exhaust(map(heapq.heapify, hs))
     return hs
 
 
@@ -690,33 +696,39 @@ def _shortest_paths_groups(rows, flows, counts, cap, prices) -> int:
         for j in f:
             members[j].add(g)
     heaps = [None] * k  # heaps[a][b], built when a is first reached (_arc_heaps)
-    # each heap's valid top as (cost difference, group), worked out again only for the colours an
-    # augmentation touched (stale): a Dijkstra then reads them instead of peeking every heap
-    top_d = [[_INF] * k for _ in range(k)]
-    top_g = [[-1] * k for _ in range(k)]
-    stale = [True] * k
-    nodes = range(k + 1)
-    heappop, heappush = heapq.heappop, heapq.heappush
+    # each heap's valid top, kept up to date as groups move (_moved): as the heap holds it, and as
+    # the cost difference alone (_NONE for an empty heap: far above any distance, so a Dijkstra
+    # needs no test for a missing edge)
+    top_c = [None] * k
+    top_d = [None] * k
+    top_g = [None] * k
+    colours = range(k)
     augmentations = 0
     while True:
         exc = [c - u for c, u in zip(counts, used)]
         exc.append(sum(used) - n)
         if max(exc) <= 0:
             break
-        dist = [_INF] * (k + 1)
+        dist = [0 if e > 0 else _INF for e in exc]
         pred = [-1] * (k + 1)
         via = [-1] * (k + 1)
-        for v in nodes:
-            if exc[v] > 0:
-                dist[v] = 0
-        todo = list(nodes)  # not settled yet, ascending: ties in distance go by index
+        todo = list(colours)  # colours not settled yet, ascending: ties in distance go by index
+        t_open = True  # T not settled yet (the highest index: it wins only a strictly lower distance)
         settled = []
         while True:
-            u = min(todo, key=dist.__getitem__)
-            du = dist[u]
+            if todo:
+                u = min(todo, key=dist.__getitem__)
+                if t_open and dist[t] < dist[u]:
+                    u = t
+            else:
+                u = t if t_open else -1
+            du = dist[u] if u >= 0 else _INF
             if du == _INF:
                 raise InventoryError("Your pieces cannot be arranged into this mosaic.")  # unreachable when feasible
-            todo.remove(u)
+            if u == t:
+                t_open = False
+            else:
+                todo.remove(u)
             settled.append(u)
             if exc[u] < 0:
                 break
@@ -726,32 +738,19 @@ def _shortest_paths_groups(rows, flows, counts, cap, prices) -> int:
                     if used[v] and base + pot[v] < dist[v]:
                         dist[v], pred[v], via[v] = base + pot[v], t, -1
                 continue
-            if used[u] < cap[u] and todo[-1] == t and base + pot[t] < dist[t]:
+            if t_open and used[u] < cap[u] and base + pot[t] < dist[t]:
                 dist[t], pred[t], via[t] = base + pot[t], u, -1
-            td, tg = top_d[u], top_g[u]
-            if stale[u]:
-                hu = heaps[u]
-                if hu is None:
-                    hu = heaps[u] = _arc_heaps(rows, members[u], u, ng)
-                for v in range(k):
-                    h = hu[v]
-                    if v == u:
-                        continue
-                    while h and u not in flows[h[0] % ng]:
-                        heappop(h)
-                    if h:
-                        td[v], tg[v] = divmod(h[0], ng)
-                    else:
-                        td[v] = _INF
-                stale[u] = False
+            td = top_d[u]
+            if td is None:
+                heaps[u] = _arc_heaps(rows, members[u], u, ng)
+                top_c[u] = [h[0] if h else _NONE for h in heaps[u]]
+                top_d[u] = td = [c // ng if c != _NONE else _NONE for c in top_c[u]]
+                top_g[u] = [c % ng if c != _NONE else -1 for c in top_c[u]]
+            tg = top_g[u]
             for v in todo:
-                if v == t:
-                    break
-                d = td[v]
-                if d != _INF:
-                    nd = base + d + pot[v]
-                    if nd < dist[v]:
-                        dist[v], pred[v], via[v] = nd, u, tg[v]
+                nd = base + td[v] + pot[v]
+                if nd < dist[v]:
+                    dist[v], pred[v], via[v] = nd, u, tg[v]
         for v in settled:
             if dist[v] < du:
                 pot[v] += du - dist[v]
@@ -773,16 +772,38 @@ def _shortest_paths_groups(rows, flows, counts, cap, prices) -> int:
                 used[a] += m
             else:
                 _shift(flows, members, g, a, b, m)
-                stale[a] = stale[b] = True
                 counts[a] -= m
                 counts[b] += m
-                r = rows[g]
-                rb = r[b]
-                if heaps[b] is not None:
-                    for j, h in enumerate(heaps[b]):
-                        if j != b:
-                            heappush(h, (r[j] - rb) * ng + g)
+                _moved(rows[g], g, a, b, flows, heaps, top_c, top_d, top_g, ng)
         augmentations += 1
     pt = pot[t]
     prices[:] = [max(0, q - pt) for q in pot[:k]]
     return augmentations
+
+
+def _moved(r, g, a, b, flows, heaps, top_c, top_d, top_g, ng) -> None:
+    """Group ``g`` (cost row ``r``) moved studs from ``a`` to ``b``: its moves from ``b`` join
+    ``b``'s heaps, and where ``g`` left ``a`` the heaps of ``a`` it topped drop their stale
+    entries (lazy deletion); the cached tops follow."""
+    hb = heaps[b]
+    if hb is not None:
+        codes = list(map(_sub, map(_mul, r, _repeat(ng)), _repeat(r[b] * ng - g)))  # (r[j] - r[b]) * ng + g
+        _exhaust(map(heapq.heappush, hb, codes))  # b's own heap takes one too, never read
+        tc, td, tg = top_c[b], top_d[b], top_g[b]
+        for j in [j for j, c, x in zip(range(len(tc)), codes, tc) if c < x]:
+            c = codes[j]
+            tc[j] = c
+            td[j], tg[j] = divmod(c, ng)
+    ha = heaps[a]
+    if ha is not None and a not in flows[g]:
+        tc, td, tg = top_c[a], top_d[a], top_g[a]
+        for v in [v for v, x in enumerate(tg) if x == g]:
+            h = ha[v]
+            while h and a not in flows[h[0] % ng]:
+                heapq.heappop(h)
+            if h:
+                c = h[0]
+                tc[v] = c
+                td[v], tg[v] = divmod(c, ng)
+            else:
+                tc[v], td[v], tg[v] = _NONE, _NONE, -1
