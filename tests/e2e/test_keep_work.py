@@ -8,6 +8,7 @@ and mosaic the page holds (read from its store module)."""
 import pytest
 from playwright.sync_api import expect
 
+from conftest import FORGET_SAVED_WORK
 from helpers import photo_path
 import ui
 from ui import relief_on, upload, wait_mosaic
@@ -156,6 +157,34 @@ def test_opening_a_project_is_an_undo_step(page, tmp_path):
     assert same_work(state(page), before)
     edit(page, lambda: page.click("#redo"))
     assert same_work(state(page), opened)
+
+
+def test_the_first_photo_or_project_leaves_nothing_to_undo(page, tmp_path):
+    """Before the first photo there is nothing to go back to: Undo is off (QA: it stayed on and
+    did nothing), and Ctrl+Z changes nothing; the first real change turns it on."""
+    edit(page, lambda: page.click("[data-testid=example]"))
+    expect(page.locator("#undo")).to_be_disabled()
+    first = state(page)
+    assert first["history"] == 0
+    page.keyboard.press("Control+z")
+    page.wait_for_timeout(300)
+    assert same_work(state(page), first)
+    edit(page, lambda: page.select_option("#dither", "atkinson"))
+    expect(page.locator("#undo")).to_be_enabled()
+    with page.expect_download() as dl:
+        page.click("[data-testid=save-project]")
+    project = tmp_path / "first.legoremix"
+    dl.value.save_as(project)
+
+    site = page.url
+    page.goto(site + "manifest.webmanifest")  # the page lets go of its autosave, which is then deleted
+    assert page.evaluate(FORGET_SAVED_WORK) == 0
+    page.goto(site)  # a fresh page: no photo, no undo steps
+    page.wait_for_selector("[data-testid=status][data-state=ready]", timeout=120_000)
+    edit(page, lambda: page.set_input_files("[data-testid=project-input]", str(project)))
+    expect(page.locator("#undo")).to_be_disabled()
+    expect(page.locator("#redo")).to_be_disabled()
+    assert state(page)["settings"]["dither"] == "atkinson"
 
 
 def test_a_file_that_is_not_a_model_is_not_kept(page, tmp_path):

@@ -10,6 +10,7 @@ import { request } from "./engine-client.js";
 import { showPhoto } from "./crop.js";
 import { setNote, showError } from "./messages.js";
 import { keptDepth, photoSwapped } from "./relief.js";
+import { syncUndo } from "./settings-panel.js";
 import { state, subscribe } from "./store.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -56,6 +57,7 @@ function prune() {
   });
   state.history = keep(state.history);
   state.future = keep(state.future);
+  syncUndo();
 }
 
 /** The note next to the photo input: what Undo (or Redo) brings back; a photo that no step

@@ -68,6 +68,12 @@ export function syncControls() {
     $(`#adj-${key}-out`).textContent = s.adjustments[key];
   }
   renderSets();
+  syncUndo();
+}
+
+/** Undo and Redo are off when they have no step to take (also after js/photos.js drops the
+ * steps that need a photo no longer held, such as those from before the first photo). */
+export function syncUndo() {
   $("#undo").disabled = state.history.length === 0;
   $("#redo").disabled = state.future.length === 0;
 }
