@@ -130,3 +130,19 @@ def test_a_depth_map_that_is_no_picture_is_named_as_such(page, tmp_path):
     page.wait_for_selector(READY)
     assert page.evaluate("async () => JSON.stringify((await import('./js/store.js')).state.mosaic.grid)") == grid
     assert page.evaluate("document.body.dataset.relief") == "off"
+
+
+def test_the_crop_box_shows_keyboard_focus(page):
+    """Tabbed to, the crop box (moved with the arrow keys) wears the page's focus ring like every
+    other control (QA: it kept its thin dashed edge, so a keyboard user could not see it)."""
+    upload(page, photo_path("chelsea.png"))
+    wait_mosaic(page, "48 × 48")
+    style = "() => { const s = getComputedStyle(document.querySelector('#crop-box')); return [s.outlineStyle, s.outlineWidth]; }"
+    assert page.evaluate(style) == ["dashed", "1px"]
+    for _ in range(60):  # Tab through the page as a keyboard user does
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "crop-box":
+            break
+    else:
+        raise AssertionError("Tab never reached the crop box")
+    assert page.evaluate(style) == ["solid", "3px"]
