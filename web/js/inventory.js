@@ -169,12 +169,14 @@ function addColor() {
       : "Type a colour's name (or its BrickLink number) first.");
     return;
   }
-  let n = 0;
-  if ($("#color-count").value.trim() !== "") {
-    const r = wholeNumber($("#color-count"), "The number of pieces", 0, 1_000_000, "");
-    if (r.error) { say(r.error); return; }
-    n = r.value;
+  if ($("#color-count").value.trim() === "") { // adding none would change nothing: say what is missing
+    say(`Enter how many ${c.name} pieces you own, then Add.`);
+    $("#color-count").focus();
+    return;
   }
+  const r = wholeNumber($("#color-count"), "The number of pieces", 1, 1_000_000, "");
+  if (r.error) { say(r.error); return; }
+  const n = r.value;
   say("");
   commit((s) => { s.custom[c.id] = (s.custom[c.id] || 0) + n; });
   $("#color-search").value = "";
