@@ -239,6 +239,7 @@ async function compute() {
   const show = (r, refining = false) => {
     if (id !== computeId) return false; // superseded by a newer change
     clearError("mosaic");
+    clearError("sets"); // a failure told by the sets (computeFailed) is over too
     state.mosaic = r;
     markStale(false);
     smallPhotoNote(settings);
@@ -295,6 +296,13 @@ async function compute() {
 }
 
 // A failed compute: the message on the mosaic, with one-click ways out where there are some.
+// The part of the page the person last used (a fieldset or panel): a mosaic that cannot be made
+// after a change to the sets is told there (the sets' own slot), not under the far-away mosaic.
+let actedIn = null;
+for (const type of ["click", "change", "keydown"]) {
+  document.addEventListener(type, (e) => { actedIn = e.target.closest?.("fieldset, section") ?? null; }, true);
+}
+
 function computeFailed(e) {
   markStale(true);
   repaintPins();
@@ -303,14 +311,16 @@ function computeFailed(e) {
   const actions = d.kind === "inventory" ? paintFixes() : []; // painted more of a colour than there is
   if (d.kind === "inventory" && d.largest_size) {
     const [w, h] = d.largest_size;
-    actions.push([`Use the largest size your pieces allow (${w} × ${h})`, () => setSize(w, h), "fix-largest-size"]);
+    actions.push([`Use the largest size your pieces allow (${w} × ${h})`, () => { setSize(w, h); $("#width").focus(); }, "fix-largest-size"]);
   }
   if (d.kind === "inventory" || (d.fields || []).includes("sets")) {
-    if (!state.settings.unlimited) actions.push(["Use unlimited pieces", () => commit((s) => { s.unlimited = true; }), "fix-unlimited"]);
+    if (!state.settings.unlimited) {
+      actions.push(["Use unlimited pieces", () => { commit((s) => { s.unlimited = true; }); $("#unlimited").focus(); }, "fix-unlimited"]);
+    }
     actions.push(["Add a set", () => { $("#set-add").scrollIntoView({ block: "center" }); $("#set-add").focus(); }, "fix-add-set"]);
   }
-  if (state.history.length) actions.push(["Undo the last change", undo, "fix-undo"]);
-  showError("mosaic", e.message, actions);
+  if (state.history.length) actions.push(["Undo the last change", () => { undo(); $("#undo").disabled ? $("#redo").focus() : $("#undo").focus(); }, "fix-undo"]);
+  showError(actedIn?.querySelector(".error-slot[data-where=sets]") ? "sets" : "mosaic", e.message, actions);
 }
 
 // A photo (or crop) with fewer pixels than the mosaic has studs cannot add detail: say so.

@@ -129,7 +129,8 @@ def test_bad_inputs_show_messages_and_keep_the_mosaic(page, tmp_path):
     page.wait_for_selector("[data-testid=error]:not([hidden])")
     assert "studs are missing" in page.locator("[data-testid=error]").inner_text()
     assert counts(page) == good  # the last good mosaic stays, marked as out of date
-    expect(page.locator(".error-slot[data-where=mosaic] [data-testid=error]")).to_be_visible()
+    # told next to the sets, where the person acted (the mosaic is marked out of date)
+    expect(page.locator(".error-slot[data-where=sets] [data-testid=error]")).to_be_visible()
     expect(page.locator("[data-testid=download-png]")).to_be_disabled()
     page.click("#undo")
     wait_mosaic(page)

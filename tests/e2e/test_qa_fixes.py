@@ -1,4 +1,8 @@
 """Browser tests for small page bugs found by trying the page as a new user would (QA pass)."""
+import re
+
+from playwright.sync_api import expect
+
 from helpers import photo_path
 from ui import upload, wait_mosaic
 
@@ -146,3 +150,54 @@ def test_the_crop_box_shows_keyboard_focus(page):
     else:
         raise AssertionError("Tab never reached the crop box")
     assert page.evaluate(style) == ["solid", "3px"]
+
+
+def test_removing_sets_keeps_the_keyboard_in_place(page):
+    """Remove moves the keyboard to the next set's Remove, then (no set left) to "Add a set";
+    a way out offered in a message moves it to the control it changed (QA: focus fell back to
+    the top of the page)."""
+    upload(page, photo_path("chelsea.png"))
+    wait_mosaic(page, "48 × 48")
+    page.select_option("#set-add", "the_beatles")
+    page.click("#set-add-btn")
+    page.wait_for_selector(READY)
+    assert page.locator("#sets li").count() == 2
+    page.focus("#sets li:first-child button")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(READY)
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')").startswith("Remove The Beatles")
+    page.keyboard.press("Enter")  # the last set: the mosaic cannot be made
+    fix = page.locator("[data-testid=fix-unlimited]")
+    expect(fix).to_be_visible(timeout=60_000)
+    assert page.evaluate("() => document.activeElement.id") == "set-add"
+    fix.focus()
+    page.keyboard.press("Enter")
+    wait_mosaic(page, "48 × 48")
+    assert page.evaluate("() => document.activeElement.id") == "unlimited"
+
+
+def test_on_a_phone_removing_the_last_set_is_told_by_the_sets(browser, site):
+    """On a phone the mosaic is screens away from the sets: the sentence saying why the mosaic
+    cannot be made shows next to the sets, where the person tapped, and the page does not jump
+    to the mosaic (QA: it scrolled about 2100 px up)."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        pg = ctx.new_page()
+        pg.goto(site)
+        pg.wait_for_selector(READY, timeout=120_000)
+        upload(pg, photo_path("chelsea.png"))
+        wait_mosaic(pg, "48 × 48")
+        remove = pg.locator("#sets li button")
+        remove.scroll_into_view_if_needed()
+        before = pg.evaluate("() => scrollY")
+        remove.tap()
+        err = pg.locator(".error-slot[data-where=sets] [data-testid=error]")
+        expect(err).to_be_visible(timeout=60_000)
+        expect(err).to_contain_text("set")
+        pg.wait_for_timeout(600)  # a smooth scroll, if any, has ended
+        assert abs(pg.evaluate("() => scrollY") - before) < 300
+        top = err.bounding_box()["y"]
+        assert 0 <= top < 844, top  # on screen
+        expect(pg.locator("#canvas-wrap")).to_have_class(re.compile("stale"))
+    finally:
+        ctx.close()

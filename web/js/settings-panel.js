@@ -96,7 +96,13 @@ function renderSets() {
     input.onchange = () => { const v = check(); if (v !== null) commit((s) => { s.sets[id] = v; }); };
     const rm = Object.assign(document.createElement("button"), { type: "button", textContent: "Remove" });
     rm.setAttribute("aria-label", `Remove ${set.name}`);
-    rm.onclick = () => { state.invalid.delete(`copies-${id}`); commit((s) => { delete s.sets[id]; }); };
+    rm.onclick = () => {
+      const at = [...$("#sets").children].indexOf(li);
+      state.invalid.delete(`copies-${id}`);
+      commit((s) => { delete s.sets[id]; }); // the list is drawn again: the keyboard stays where it was,
+      const left = $("#sets").querySelectorAll("button"); // on the next set's Remove, or on adding a set
+      (left[Math.min(at, left.length - 1)] || $("#set-add")).focus();
+    };
     li.append(label, input, rm, err);
     return li;
   }));

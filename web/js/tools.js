@@ -156,7 +156,7 @@ export function paintFixes() {
   for (const [x, y, id] of s.pins) if (x < s.size[0] && y < s.size[1]) painted.set(id, (painted.get(id) || 0) + 1);
   return m.palette.filter((c) => (painted.get(c.id) || 0) > (m.stock[c.hex] ?? 0)).map((c) => [
     `Unpaint the ${painted.get(c.id)} ${c.name} studs`,
-    () => commit((st) => { st.pins = st.pins.filter((p) => p[2] !== c.id); }),
+    () => { commit((st) => { st.pins = st.pins.filter((p) => p[2] !== c.id); }); $("#mosaic").focus(); }, // where painting is done
     `fix-unpaint-${c.id}`]);
 }
 
