@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from helpers import photo_path
-from ui import READY, check_stock, counts, upload, wait_mosaic
+from ui import READY, check_stock, counts, distance, upload, wait_mosaic
 
 pytestmark = pytest.mark.e2e
 ERROR = "[data-testid=error]"
@@ -235,11 +235,18 @@ def test_buying_list_with_totals_and_prices(page, tmp_path):
     first.locator(".price").fill("1")
     first.locator(".price").press("Enter")
     expect(page.locator("[data-testid=buy-total-cost]")).to_have_text(f"{(total - q) * 0.1 + q:.2f}")
-    first.locator(".price").fill("cheap")
-    first.locator(".price").press("Enter")
-    expect(page.locator("#buy-note")).to_contain_text("A price must be a number")
+    for bad in ("cheap", "-3"):  # said beside the row's price; no total that quietly leaves the row out (QA)
+        first.locator(".price").fill(bad)
+        first.locator(".price").press("Enter")
+        err = first.locator(".field-error")
+        expect(err).to_contain_text("A price must be a number")
+        assert distance(page, f"#{err.get_attribute('id')}", f"[data-key='{first.get_attribute('data-key')}'] .price") < 40
+        expect(page.locator("[data-testid=buy-total-cost]")).to_have_text("–")
+        expect(page.locator("#buy-note")).to_contain_text("Fix the price marked in one row")
     first.locator(".price").fill("1")
     first.locator(".price").press("Enter")
+    expect(first.locator(".field-error")).to_be_hidden()
+    expect(page.locator("[data-testid=buy-total-cost]")).to_have_text(f"{(total - q) * 0.1 + q:.2f}")
 
     # the one-click list is the BrickLink wanted list of the same pieces
     with page.expect_download(timeout=60_000) as dl:

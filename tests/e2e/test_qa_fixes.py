@@ -201,3 +201,31 @@ def test_on_a_phone_removing_the_last_set_is_told_by_the_sets(browser, site):
         expect(pg.locator("#canvas-wrap")).to_have_class(re.compile("stale"))
     finally:
         ctx.close()
+
+
+def test_on_a_phone_the_pieces_table_stays_in_its_panel(browser, site):
+    """Unlimited with every part size makes the Pieces table wider than a phone: it scrolls within
+    the mosaic's panel instead of running past its edge (QA: 9 px over, the Missing column cut)."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        pg = ctx.new_page()
+        pg.goto(site)
+        pg.wait_for_selector(READY, timeout=120_000)
+        upload(pg, photo_path("chelsea.png"))
+        wait_mosaic(pg, "48 × 48")
+        pg.check("#unlimited")
+        pg.wait_for_selector(READY, timeout=60_000)
+        pg.click("#sizes-all")
+        pg.wait_for_selector(READY, timeout=60_000)
+        edges = pg.evaluate("""() => {
+          const table = document.querySelector('[data-testid=counts]');
+          const panel = table.closest('.panel').getBoundingClientRect();
+          const box = table.parentElement.getBoundingClientRect();
+          const scrolls = getComputedStyle(table.parentElement).overflowX === 'auto';
+          return { panel: panel.right, box: box.right, table: table.getBoundingClientRect().right, scrolls,
+                   page: document.documentElement.scrollWidth, width: innerWidth };
+        }""")
+        assert edges["page"] <= edges["width"], edges
+        assert edges["table"] <= edges["panel"] + 0.5 or (edges["scrolls"] and edges["box"] <= edges["panel"] + 0.5), edges
+    finally:
+        ctx.close()

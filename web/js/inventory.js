@@ -283,7 +283,8 @@ function buyRow(r, p) {
   tr.dataset.key = `${r.part}/${r.id}`;
   tr.dataset.quantity = r.quantity;
   tr.innerHTML = `<td><span class="swatch"></span></td><td class="part"></td><td class="num qty"></td>
-    <td class="num"><input class="price" inputmode="decimal" size="6"></td><td class="num cost"></td>`;
+    <td class="num"><input class="price" inputmode="decimal" size="6"><span class="field-error" hidden></span></td>
+    <td class="num cost"></td>`;
   tr.querySelector(".swatch").style.background = r.hex;
   tr.cells[0].append(`${r.name} (${r.id})`);
   tr.cells[1].textContent = r.part_name && r.part_name !== r.part ? `${r.part_name} (${r.part})` : r.part;
@@ -292,10 +293,15 @@ function buyRow(r, p) {
   input.setAttribute("aria-label", `Price of one ${r.name} ${r.part}`);
   input.placeholder = "price";
   if (p.rows[tr.dataset.key] != null) input.value = p.rows[tr.dataset.key];
+  const err = tr.querySelector(".field-error"); // what is wrong with this row's price, beside it
+  err.id = `price-error-${r.part}-${r.id}`;
+  input.setAttribute("aria-describedby", err.id);
   input.onchange = () => {
     const v = priceOf(input);
     input.setAttribute("aria-invalid", String(Boolean(v.error)));
-    if (v.error) return total(v.error);
+    err.textContent = v.error || "";
+    err.hidden = !v.error;
+    if (v.error) return total();
     const q = prices();
     if (v.value == null) delete q.rows[tr.dataset.key]; else q.rows[tr.dataset.key] = v.value;
     savePrices(q);
@@ -304,10 +310,11 @@ function buyRow(r, p) {
   return tr;
 }
 
-/** Totals: pieces, and the estimated cost of the rows with a price (or the default price). */
-function total(error = "") {
+/** Totals: pieces, and the estimated cost of the rows with a price (or the default price); no
+ * cost while a price is marked wrong (a total without that row would look right and be wrong). */
+function total() {
   const def = priceOf($("#price-default"));
-  let pieces = 0; let cost = 0; let unpriced = 0;
+  let pieces = 0; let cost = 0; let unpriced = 0; let wrong = 0;
   const perColor = new Map();
   const rows = [...$("#buy-table tbody").rows].filter((tr) => tr.dataset.key);
   for (const tr of rows) {
@@ -316,14 +323,18 @@ function total(error = "") {
     const own = priceOf(tr.querySelector(".price"));
     const price = own.value ?? def.value;
     tr.querySelector(".cost").textContent = price == null || own.error ? "" : (q * price).toFixed(2);
-    if (price == null || own.error) unpriced++; else cost += q * price;
+    if (own.error) wrong++;
+    else if (price == null) unpriced++;
+    else cost += q * price;
     perColor.set(tr.dataset.key.split("/")[1], true);
   }
   $("#buy-total-pieces").textContent = pieces.toLocaleString("en");
-  $("#buy-total-cost").textContent = unpriced === rows.length ? "–" : cost.toFixed(2);
+  $("#buy-total-cost").textContent = wrong || def.error || unpriced === rows.length ? "–" : cost.toFixed(2);
   $("#buy-colors").textContent = `${perColor.size} colour${perColor.size === 1 ? "" : "s"}`;
-  $("#buy-note").textContent = error || def.error || (unpriced && unpriced < rows.length
-    ? `${unpriced} row${unpriced === 1 ? " has" : "s have"} no price yet and ${unpriced === 1 ? "is" : "are"} not in the estimate.` : "");
+  $("#buy-note").textContent = def.error
+    || (wrong ? `Fix the price marked in ${wrong === 1 ? "one row" : `${wrong} rows`} to see the total cost.` : "")
+    || (unpriced && unpriced < rows.length
+      ? `${unpriced} row${unpriced === 1 ? " has" : "s have"} no price yet and ${unpriced === 1 ? "is" : "are"} not in the estimate.` : "");
 }
 $("#price-default").onchange = () => {
   const v = priceOf($("#price-default"));
