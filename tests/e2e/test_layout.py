@@ -126,6 +126,22 @@ def test_phone_layout(browser, site, artifacts):
             wait_mosaic(page)
             assert mini.locator("canvas").evaluate(pixels) == want, button
         expect(page.locator("[data-testid=mini-redo]")).to_be_disabled()  # as the header's Redo
+        # it covers a corner of the page (QA): tucked into one small button, and back
+        tuck = page.locator("[data-testid=mini-tuck]")
+        tuck.tap()
+        expect(mini.locator("canvas")).to_be_hidden()
+        small = box(page, "[data-testid=mini-mosaic]")
+        assert small["width"] < b["width"] / 2 and small["height"] < b["height"] / 3, (small, b)
+        expect(tuck).to_have_attribute("aria-expanded", "false")
+        tuck.tap()
+        expect(mini.locator("canvas")).to_be_visible()
+        expect(tuck).to_have_attribute("aria-expanded", "true")
+        # the end of the page can scroll above the copy
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        last = page.evaluate("""() => { const els = [...document.querySelectorAll('main *, footer *')]
+          .filter((e) => e.getClientRects().length && !e.closest('#mini-mosaic'));
+          return Math.max(...els.map((e) => e.getBoundingClientRect().bottom)); }""")
+        assert last <= box(page, "[data-testid=mini-mosaic]")["y"] + 1, last
         page.locator("[data-testid=mini-view]").tap()
         expect(mini).to_be_hidden()  # back at the mosaic
         m = box(page, "[data-testid=mosaic]")

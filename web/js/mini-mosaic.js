@@ -12,7 +12,11 @@ const mosaic = $("#mosaic");
 const box = $("#mini-mosaic");
 const view = box.querySelector(".mini-view");
 const mini = view.querySelector("canvas");
-const [miniUndo, miniRedo, miniCancel] = box.querySelectorAll(".mini-actions button");
+const miniUndo = box.querySelector("[data-testid=mini-undo]");
+const miniRedo = box.querySelector("[data-testid=mini-redo]");
+const miniCancel = box.querySelector("[data-testid=mini-cancel]");
+const tuck = box.querySelector("[data-testid=mini-tuck]");
+const TUCKED = "legoremix-mini-tucked"; // sessionStorage: the person tucked the copy away
 const figure = box.querySelector(".mini-figure span");
 const oneColumn = matchMedia("(max-width: 700px)");
 const SIDE = 192; // canvas pixels of the copy's longer side (shown about 7rem wide)
@@ -21,6 +25,7 @@ let inView = true;
 function update() {
   const show = oneColumn.matches && !inView && !!state.mosaic && mosaic.width > 0;
   box.hidden = !show;
+  document.body.classList.toggle("mini-shown", show && !box.classList.contains("tucked"));
   if (!show) return;
   syncButtons();
   const s = SIDE / Math.max(mosaic.width, mosaic.height);
@@ -44,6 +49,17 @@ new IntersectionObserver(([entry]) => { inView = entry.isIntersecting; update();
 mosaic.addEventListener("drawn", update); // js/mosaic-view.js: a new drawing, or marked out of date
 oneColumn.addEventListener("change", update);
 view.addEventListener("click", () => mosaic.scrollIntoView({ block: "center", behavior: "smooth" }));
+/** It covers a corner of whatever is under it: the person can tuck it into one small button. */
+function setTucked(tucked) {
+  box.classList.toggle("tucked", tucked);
+  tuck.setAttribute("aria-expanded", String(!tucked));
+  tuck.setAttribute("aria-label", tucked ? "Show the small mosaic" : "Hide the small mosaic (it covers part of the page)");
+  tuck.textContent = tucked ? "▣" : "–";
+  try { sessionStorage.setItem(TUCKED, tucked ? "1" : ""); } catch { /* storage off: this visit only */ }
+  update();
+}
+tuck.addEventListener("click", () => setTucked(!box.classList.contains("tucked")));
+try { if (sessionStorage.getItem(TUCKED)) setTucked(true); } catch { /* storage off */ }
 miniUndo.addEventListener("click", () => $("#undo").click());
 miniRedo.addEventListener("click", () => $("#redo").click());
 miniCancel.addEventListener("click", () => $("#refine-cancel").click());
