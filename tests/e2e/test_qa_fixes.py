@@ -229,3 +229,20 @@ def test_on_a_phone_the_pieces_table_stays_in_its_panel(browser, site):
         assert edges["table"] <= edges["panel"] + 0.5 or (edges["scrolls"] and edges["box"] <= edges["panel"] + 0.5), edges
     finally:
         ctx.close()
+
+
+def test_another_piece_than_the_sets_is_explained(page):
+    """The Lego Art sets hold 1x1 round tiles; with another piece chosen their colours count as
+    that piece and the lists ask for it: a note under Piece says so (QA asked whether the stock
+    of 1x1 square plates shown was meant)."""
+    upload(page, photo_path("chelsea.png"))
+    wait_mosaic(page, "48 × 48")
+    note = page.locator("[data-testid=piece-note]")
+    expect(note).to_be_hidden()
+    page.select_option("#piece", "square-plate")
+    page.wait_for_selector(READY)
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("Your sets come with 1x1 round tiles")
+    expect(note).to_contain_text("1x1 square plate")
+    page.select_option("#piece", "round-tile")
+    expect(note).to_be_hidden()

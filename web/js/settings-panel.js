@@ -55,6 +55,7 @@ export function syncControls() {
   $("#physical").textContent = `${cm(s.size[0])} × ${cm(s.size[1])} cm (${inch(s.size[0])} × ${inch(s.size[1])} in)`;
   $("#background").value = s.background;
   $("#piece").value = s.piece;
+  pieceNote(s);
   $("#metric").value = s.metric;
   $("#dither").value = s.dither;
   $("#refine").checked = Boolean(s.refine);
@@ -69,6 +70,24 @@ export function syncControls() {
   }
   renderSets();
   syncUndo();
+}
+
+/** Your sets come with one kind of piece (Lego Art: 1x1 round tiles); another chosen kind uses
+ * their colours one for one, and the parts lists and instructions name the chosen part: say so,
+ * so nobody thinks they own it (QA). */
+function pieceNote(s) {
+  const info = state.info;
+  const label = (p) => info.pieces[p] ?? (p.startsWith("round") ? "1x1 round piece" : p);
+  const owned = [...new Set(Object.entries(s.sets).filter(([, n]) => n > 0)
+    .map(([id]) => info.sets.find((x) => x.id === id)?.piece).filter(Boolean))];
+  const fits = (p) => p === s.piece || (p === "round-mixed" && s.piece.startsWith("round"));
+  const other = owned.filter((p) => !fits(p));
+  const note = $("#piece-note");
+  note.hidden = !other.length;
+  note.textContent = other.length
+    ? `Your sets come with ${other.map(label).join(" and ")}s: here each of their colours counts as a ` +
+      `${label(s.piece)} instead, and the parts lists and instructions ask for ${label(s.piece)}s.`
+    : "";
 }
 
 /** Undo and Redo are off when they have no step to take (also after js/photos.js drops the
