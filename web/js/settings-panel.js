@@ -85,7 +85,7 @@ function pieceNote(s) {
   const note = $("#piece-note");
   note.hidden = !other.length;
   note.textContent = other.length
-    ? `Your sets come with ${other.map(label).join(" and ")}s: here each of their colours counts as a ` +
+    ? `Your sets come with ${other.map((p) => `${label(p)}s`).join(" and ")}: here each of their colours counts as a ` +
       `${label(s.piece)} instead, and the parts lists and instructions ask for ${label(s.piece)}s.`
     : "";
 }
