@@ -4,7 +4,7 @@ import re
 from playwright.sync_api import expect
 
 from helpers import photo_path
-from ui import upload, wait_mosaic
+from ui import phone_with_photo, upload, wait_mosaic
 
 READY = "[data-testid=status][data-state=ready]"
 
@@ -180,13 +180,7 @@ def test_on_a_phone_removing_the_last_set_is_told_by_the_sets(browser, site):
     """On a phone the mosaic is screens away from the sets: the sentence saying why the mosaic
     cannot be made shows next to the sets, where the person tapped, and the page does not jump
     to the mosaic (QA: it scrolled about 2100 px up)."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
-        pg = ctx.new_page()
-        pg.goto(site)
-        pg.wait_for_selector(READY, timeout=120_000)
-        upload(pg, photo_path("chelsea.png"))
-        wait_mosaic(pg, "48 × 48")
+    with phone_with_photo(browser, site, "chelsea.png") as pg:
         remove = pg.locator("#sets li button")
         remove.scroll_into_view_if_needed()
         before = pg.evaluate("() => scrollY")
@@ -199,20 +193,12 @@ def test_on_a_phone_removing_the_last_set_is_told_by_the_sets(browser, site):
         top = err.bounding_box()["y"]
         assert 0 <= top < 844, top  # on screen
         expect(pg.locator("#canvas-wrap")).to_have_class(re.compile("stale"))
-    finally:
-        ctx.close()
 
 
 def test_on_a_phone_the_pieces_table_stays_in_its_panel(browser, site):
     """Unlimited with every part size makes the Pieces table wider than a phone: it scrolls within
     the mosaic's panel instead of running past its edge (QA: 9 px over, the Missing column cut)."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
-        pg = ctx.new_page()
-        pg.goto(site)
-        pg.wait_for_selector(READY, timeout=120_000)
-        upload(pg, photo_path("chelsea.png"))
-        wait_mosaic(pg, "48 × 48")
+    with phone_with_photo(browser, site, "chelsea.png") as pg:
         pg.check("#unlimited")
         pg.wait_for_selector(READY, timeout=60_000)
         pg.click("#sizes-all")
@@ -227,8 +213,6 @@ def test_on_a_phone_the_pieces_table_stays_in_its_panel(browser, site):
         }""")
         assert edges["page"] <= edges["width"], edges
         assert edges["table"] <= edges["panel"] + 0.5 or (edges["scrolls"] and edges["box"] <= edges["panel"] + 0.5), edges
-    finally:
-        ctx.close()
 
 
 def test_another_piece_than_the_sets_is_explained(page):

@@ -11,7 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from helpers import photo_path
-from ui import READY, check_stock, counts, distance, upload, wait_mosaic
+from ui import READY, check_stock, counts, distance, phone_with_photo, upload, wait_mosaic
 
 pytestmark = pytest.mark.e2e
 ERROR = "[data-testid=error]"
@@ -358,17 +358,9 @@ def test_a_failed_size_can_still_be_saved_as_a_project(page, tmp_path):
 
 
 def test_on_a_phone_a_settings_error_is_brought_into_view(browser, site):
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
-        pg = ctx.new_page()
-        pg.goto(site)
-        pg.wait_for_selector(READY, timeout=60_000)
-        upload(pg, photo_path("coffee.png"))
-        wait_mosaic(pg, "48 × 48")
+    with phone_with_photo(browser, site, "coffee.png") as pg:
         pg.locator("button[data-size='64']").scroll_into_view_if_needed()
         pg.click("button[data-size='64']")
         err = pg.locator(ERROR)
         expect(err).to_contain_text("studs are missing")
         expect(err).to_be_in_viewport()
-    finally:
-        ctx.close()

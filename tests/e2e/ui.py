@@ -1,5 +1,10 @@
 """What the browser tests do again and again, as a person would: upload, wait, read the counts."""
+from contextlib import contextmanager
+
+from helpers import photo_path
+
 READY = "[data-testid=status][data-state=ready]"
+PHONE = {"width": 390, "height": 844}
 RELIEF_ON = "body[data-relief=on]"
 
 
@@ -85,3 +90,19 @@ def relief_on(page, moto_files):
     wait_mosaic(page, "48 × 48")
     page.set_input_files("[data-testid=depth-input]", str(depth_png))
     wait_relief(page)
+
+
+@contextmanager
+def phone_with_photo(browser, site, photo):
+    """A phone (390 x 844, touch) in a new profile, ``photo`` (a test photo's name) chosen and
+    its 48x48 mosaic made: yields the page."""
+    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        pg = ctx.new_page()
+        pg.goto(site)
+        pg.wait_for_selector(READY, timeout=120_000)
+        upload(pg, photo_path(photo))
+        wait_mosaic(pg, "48 × 48")
+        yield pg
+    finally:
+        ctx.close()
