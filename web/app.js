@@ -299,8 +299,19 @@ async function compute() {
 // The part of the page the person last used (a fieldset or panel): a mosaic that cannot be made
 // after a change to the sets is told there (the sets' own slot), not under the far-away mosaic.
 let actedIn = null;
+let actedOn = null; // the control itself: Undo from the message gives the keyboard back to it
 for (const type of ["click", "change", "keydown"]) {
-  document.addEventListener(type, (e) => { actedIn = e.target.closest?.("fieldset, section") ?? null; }, true);
+  document.addEventListener(type, (e) => { actedOn = e.target; actedIn = e.target.closest?.("fieldset, section") ?? null; }, true);
+}
+
+/** The keyboard back where the person acted: that control if it is still on the page, else the
+ * first field there (after Undo of a removed set: the sets' first copies field), else the mosaic;
+ * never the header, which on a phone is screens away. */
+function focusBack(on, home) {
+  const target = (on?.isConnected && on !== document.body && !on.disabled ? on : null)
+    || home?.querySelector("#sets input") || home?.querySelector("input:not([type=hidden]):not([disabled]), select:not([disabled])")
+    || $("#mosaic");
+  target.focus();
 }
 
 function computeFailed(e) {
@@ -319,7 +330,8 @@ function computeFailed(e) {
     }
     actions.push(["Add a set", () => { $("#set-add").scrollIntoView({ block: "center" }); $("#set-add").focus(); }, "fix-add-set"]);
   }
-  if (state.history.length) actions.push(["Undo the last change", () => { undo(); $("#undo").disabled ? $("#redo").focus() : $("#undo").focus(); }, "fix-undo"]);
+  const [on, home] = [actedOn, actedIn];
+  if (state.history.length) actions.push(["Undo the last change", () => { undo(); focusBack(on, home); }, "fix-undo"]);
   showError(actedIn?.querySelector(".error-slot[data-where=sets]") ? "sets" : "mosaic", e.message, actions);
 }
 

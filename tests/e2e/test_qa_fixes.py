@@ -230,3 +230,66 @@ def test_another_piece_than_the_sets_is_explained(page):
     expect(note).to_contain_text("1x1 square plate")
     page.select_option("#piece", "round-tile")
     expect(note).to_be_hidden()
+
+
+def test_on_a_phone_a_note_about_the_photo_is_in_view(browser, site, tmp_path):
+    """Once there is a photo a phone shows the mosaic first, the photo's panel screens below: a
+    note about the photo ("smaller than the mosaic") shows over the mosaic, in view (QA)."""
+    from PIL import Image
+    tiny = tmp_path / "tiny.png"
+    Image.new("RGB", (12, 10), (250, 200, 20)).save(tiny)
+    with phone_with_photo(browser, site, tiny) as pg:
+        note = pg.locator("#notice")
+        expect(note).to_contain_text("smaller than the 48 × 48 stud mosaic")
+        pg.evaluate("window.scrollTo(0, 0)")
+        expect(note).to_be_in_viewport()
+
+
+def test_changing_copies_keeps_the_keyboard_in_the_field(page):
+    """A set's copies changed from the keyboard (a number and Enter, or the arrow keys) make a new
+    mosaic and the field keeps the keyboard (QA: it fell back to the top of the page)."""
+    upload(page, photo_path("chelsea.png"))
+    wait_mosaic(page, "48 × 48")
+    field = page.locator("#sets li:first-child input")
+    field.focus()
+    before = page.locator("body").get_attribute("data-computed")
+    page.keyboard.press("ArrowUp")  # 2 copies
+    expect(page.locator("body")).not_to_have_attribute("data-computed", before, timeout=60_000)
+    page.wait_for_selector(READY)
+    assert page.evaluate("() => document.activeElement.id") == field.get_attribute("id")
+    page.keyboard.press("ArrowUp")  # and on: 3 copies
+    page.wait_for_selector(READY)
+    expect(field).to_have_value("3")
+    assert page.evaluate("() => document.activeElement.id") == field.get_attribute("id")
+
+
+def test_undo_from_the_message_gives_the_keyboard_back_to_the_sets(page):
+    """"Undo the last change" offered when the last set was removed brings the set back and the
+    keyboard with it, not to the header (QA: on a phone the page jumped to the top)."""
+    upload(page, photo_path("chelsea.png"))
+    wait_mosaic(page, "48 × 48")
+    page.focus("#sets li:first-child button")
+    page.keyboard.press("Enter")
+    fix = page.locator("[data-testid=fix-undo]")
+    expect(fix).to_be_visible(timeout=60_000)
+    fix.focus()
+    page.keyboard.press("Enter")
+    wait_mosaic(page, "48 × 48")
+    assert page.evaluate("() => document.activeElement.closest('#sets') !== null")
+
+
+def test_one_colour_is_said_in_the_singular_and_paint_colours_read_well(page):
+    """"2,304 pieces owned in 1 colour." (QA: "1 colours"); a paint colour is read by a screen
+    reader as "Dark Red, 12 left" (QA: "Dark Red12 left", two texts run together)."""
+    upload(page, photo_path("chelsea.png"))
+    wait_mosaic(page, "48 × 48")
+    page.fill("[data-testid=color-search]", "dark red")
+    page.fill("[data-testid=color-count]", "2304")
+    page.click("[data-testid=color-add]")
+    page.wait_for_selector(READY)
+    page.click("#sets li:first-child button")  # only the dark red pieces are left: they fill the mosaic
+    expect(page.locator("[data-testid=inventory-summary]")).to_have_text("2,304 pieces owned in 1 colour.", timeout=60_000)
+    page.wait_for_selector(READY)
+    page.click("[data-testid=paint-mode]")
+    label = page.locator("#brushes [role=radio]").first.get_attribute("aria-label")
+    assert re.fullmatch(r"Dark Red, \d+ left(, \d+ paintable)?", label), label

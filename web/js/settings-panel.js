@@ -99,10 +99,20 @@ export function syncUndo() {
 
 function renderSets() {
   const max = state.info?.max_copies ?? 50;
-  $("#sets").replaceChildren(...Object.entries(state.settings.sets).map(([id, copies]) => {
+  const entries = Object.entries(state.settings.sets);
+  const shown = [...$("#sets").children].map((li) => li.dataset.id);
+  if (shown.join() === entries.map(([id]) => id).join()) { // the same sets: their copies in place, so the
+    for (const [id, copies] of entries) { // field being typed in keeps the keyboard (QA)
+      const input = $(`#sets li[data-id="${id}"] input`);
+      if (input.getAttribute("aria-invalid") !== "true") input.value = copies; // a marked field keeps what is typed
+    }
+    return;
+  }
+  $("#sets").replaceChildren(...entries.map(([id, copies]) => {
     // a set this version does not know is still listed, so it can be removed
     const set = state.info?.sets.find((s) => s.id === id) || { short: `Unknown set ${id}`, name: `unknown set ${id}` };
     const li = document.createElement("li");
+    li.dataset.id = id;
     const label = Object.assign(document.createElement("label"), { textContent: set.short, htmlFor: `copies-${id}` });
     const input = Object.assign(document.createElement("input"),
       { type: "number", min: 0, max, step: 1, value: copies, id: `copies-${id}`, title: "copies" });
