@@ -60,9 +60,10 @@ function setTucked(tucked) {
 }
 tuck.addEventListener("click", () => setTucked(!box.classList.contains("tucked")));
 try { if (sessionStorage.getItem(TUCKED)) setTucked(true); } catch { /* storage off */ }
-miniUndo.addEventListener("click", () => $("#undo").click());
-miniRedo.addEventListener("click", () => $("#redo").click());
-miniCancel.addEventListener("click", () => $("#refine-cancel").click());
+// a button that turns off (the last undo, the last redo) or hides (Cancel) hands the keyboard on
+miniUndo.addEventListener("click", () => { $("#undo").click(); syncButtons(); if (miniUndo.disabled) miniRedo.focus(); });
+miniRedo.addEventListener("click", () => { $("#redo").click(); syncButtons(); if (miniRedo.disabled) miniUndo.focus(); });
+miniCancel.addEventListener("click", () => { $("#refine-cancel").click(); view.focus(); });
 // the figure follows the one under the mosaic ("…" while it is measured after a change)
 const copyFigure = () => { figure.textContent = $("#perceived-de").textContent; };
 new MutationObserver(copyFigure).observe($("#perceived-de"), { childList: true, characterData: true, subtree: true });

@@ -42,7 +42,11 @@ function hideBoth() {
   $("#refine-status").textContent = "";
 }
 
-$("#refine-cancel").onclick = () => cancelCurrent?.();
+$("#refine-cancel").onclick = () => {
+  const keyboardHere = document.activeElement === $("#refine-cancel");
+  cancelCurrent?.();
+  if (keyboardHere) $("#mosaic").focus(); // the button hides: the keyboard goes to the mosaic above it
+};
 
 /** Times of the last progressive compute, ms from its start, on <body>: data-refine-first (first
  * answer shown), data-refine-done (refined answer) or data-refine-cancelled (read by tests and

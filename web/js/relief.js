@@ -212,6 +212,7 @@ async function estimate() {
 /** One undo step: the relief is off (the depth map is kept for Undo). */
 function removeDepth() {
   commit((s) => { s.reliefOff = true; });
+  $("#depth-input").focus(); // its controls are hidden: the keyboard goes to choosing a depth map again
 }
 
 function setDepthStatus(text) { $("#depth-status").textContent = text; }
