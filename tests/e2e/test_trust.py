@@ -266,7 +266,7 @@ def test_background_colour_for_transparent_photos_and_a_note_for_tiny_ones(page,
     upload(page, tiny)
     wait_mosaic(page, "48 × 48")
     expect(page.locator("#notice")).to_contain_text("smaller than the 48 × 48 stud mosaic")
-    expect(page.locator(".source #notice")).to_be_visible()  # in the photo's panel, next to the photo (QA)
+    expect(page.locator(".result #notice")).to_be_visible()  # over the mosaic it changes (QA: not in a banner)
 
 
 def test_a_download_error_shows_next_to_the_downloads(page):

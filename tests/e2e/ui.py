@@ -94,14 +94,14 @@ def relief_on(page, moto_files):
 
 @contextmanager
 def phone_with_photo(browser, site, photo):
-    """A phone (390 x 844, touch) in a new profile, ``photo`` (a test photo's name) chosen and
-    its 48x48 mosaic made: yields the page."""
+    """A phone (390 x 844, touch) in a new profile, ``photo`` (a test photo's name, or a path)
+    chosen and its 48x48 mosaic made: yields the page."""
     ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         pg = ctx.new_page()
         pg.goto(site)
         pg.wait_for_selector(READY, timeout=120_000)
-        upload(pg, photo_path(photo))
+        upload(pg, photo if "/" in str(photo) else photo_path(photo))
         wait_mosaic(pg, "48 × 48")
         yield pg
     finally:
