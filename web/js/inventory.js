@@ -88,7 +88,7 @@ export function renderInventory() {
   $("#inventory-table").hidden = !rows.length;
   const owned = [...ids].reduce((n, id) => n + (sets.get(id) || 0) + (s.custom[id] || 0), 0);
   $("#inventory-summary").textContent = rows.length
-    ? `${owned.toLocaleString("en")} pieces owned in ${rows.filter((c) => (sets.get(c.id) || 0) + (s.custom[c.id] || 0) > 0).length} colours`
+    ? `${owned.toLocaleString("en")} piece${owned === 1 ? "" : "s"} owned in ${plural(rows.filter((c) => (sets.get(c.id) || 0) + (s.custom[c.id] || 0) > 0).length, "colour")}`
       + (off.size ? `, ${off.size} switched off` : "") + "."
     : "No pieces yet: add a set, a colour or import a parts list.";
   renderBuying();
@@ -157,6 +157,9 @@ function row(c, inSets, loose, isOff, used, miss) {
   });
   return tr;
 }
+
+/** "1 colour", "3 colours". */
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 // ---------- adding a colour ----------
 function addColor() {

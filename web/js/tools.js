@@ -135,6 +135,7 @@ function renderPalette(m) {
     count.textContent = m.stock ? (n > 0 || more <= 0 ? `${n} left` : `${n} left, ${more} paintable`)
       : (n >= 0 ? `${n} spare` : `buy ${-n}`);
     b.append(sw, name, count);
+    b.setAttribute("aria-label", `${c.name}, ${count.textContent}`); // read as "Yellow, 321 left"
     b.title = m.stock
       ? `${c.name} (BrickLink ${c.id}): ${m.stock[c.hex] ?? 0} in your pieces, ${m.counts[c.hex] ?? 0} in the mosaic, ` +
         `${pinned} painted by you. ` + (more >= 0
