@@ -77,6 +77,7 @@ export function syncControls() {
  * so nobody thinks they own it (QA). */
 function pieceNote(s) {
   const info = state.info;
+  if (!info) return; // the engine's list of sets comes first
   const label = (p) => info.pieces[p] ?? (p.startsWith("round") ? "1x1 round piece" : p);
   const owned = [...new Set(Object.entries(s.sets).filter(([, n]) => n > 0)
     .map(([id]) => info.sets.find((x) => x.id === id)?.piece).filter(Boolean))];
