@@ -16,6 +16,8 @@ import { wholeNumber } from "./settings-panel.js";
 import { commit, engineSettings, state } from "./store.js";
 
 const $ = (sel) => document.querySelector(sel);
+/** "1 colour", "3,154 pieces". */
+const plural = (n, word) => `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;
 const PRICES = "legoremix-prices"; // localStorage: {default, rows: {"part/colour id": price}}
 let colors = new Map(); // BrickLink id -> {id, name, hex}
 let setStuds = new Map(); // set id -> {BrickLink id: studs}
@@ -88,7 +90,7 @@ export function renderInventory() {
   $("#inventory-table").hidden = !rows.length;
   const owned = [...ids].reduce((n, id) => n + (sets.get(id) || 0) + (s.custom[id] || 0), 0);
   $("#inventory-summary").textContent = rows.length
-    ? `${owned.toLocaleString("en")} piece${owned === 1 ? "" : "s"} owned in ${plural(rows.filter((c) => (sets.get(c.id) || 0) + (s.custom[c.id] || 0) > 0).length, "colour")}`
+    ? `${plural(owned, "piece")} owned in ${plural(rows.filter((c) => (sets.get(c.id) || 0) + (s.custom[c.id] || 0) > 0).length, "colour")}`
       + (off.size ? `, ${off.size} switched off` : "") + "."
     : "No pieces yet: add a set, a colour or import a parts list.";
   renderBuying();
@@ -158,9 +160,6 @@ function row(c, inSets, loose, isOff, used, miss) {
   return tr;
 }
 
-/** "1 colour", "3 colours". */
-const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
 // ---------- adding a colour ----------
 function addColor() {
   const c = findColor($("#color-search").value);
@@ -209,7 +208,7 @@ async function importFile(file) {
   });
   const count = Object.keys(r.custom).length;
   const what = r.kind === "json" ? "your inventory"
-    : `${r.pieces.toLocaleString("en")} loose pieces in ${count} colour${count === 1 ? "" : "s"}` +
+    : `${plural(r.pieces, "loose piece")} in ${plural(count, "colour")}` +
       (r.bigger ? ` and ${r.bigger.toLocaleString("en")} bigger parts` : "");
   const note = $("#inventory-note"); // next to the import button, until the next import
   note.textContent = `Imported ${what} from ${file.name} (${r.label})${r.kind === "json" ? "" : "; your sets are kept"}. ` +
@@ -333,7 +332,7 @@ function total() {
   }
   $("#buy-total-pieces").textContent = pieces.toLocaleString("en");
   $("#buy-total-cost").textContent = wrong || def.error || unpriced === rows.length ? "–" : cost.toFixed(2);
-  $("#buy-colors").textContent = `${perColor.size} colour${perColor.size === 1 ? "" : "s"}`;
+  $("#buy-colors").textContent = plural(perColor.size, "colour");
   $("#buy-note").textContent = def.error
     || (wrong ? `Fix the price marked in ${wrong === 1 ? "one row" : `${wrong} rows`} to see the total cost.` : "")
     || (unpriced && unpriced < rows.length
