@@ -5,10 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from helpers import photo_path
-from ui import READY, upload, wait_mosaic
+from ui import PHONE, READY, upload, wait_mosaic
 
 pytestmark = pytest.mark.e2e
-PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
 
 

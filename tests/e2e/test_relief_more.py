@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 import depth_models
 from helpers import photo_path
-from ui import READY, RELIEF_ON, open_3d, relief_on, upload, wait_mosaic, wait_relief
+from ui import READY, RELIEF_ON, open_3d, phone_page, relief_on, upload, wait_mosaic, wait_relief
 
 pytestmark = pytest.mark.e2e
 BACKGROUND = (0xEE, 0xF1, 0xF5)  # the 3D view's scene background (view3d.js)
@@ -203,11 +203,7 @@ def test_hand_raised_studs_follow_a_size_change(page, moto_files):
 
 def test_a_touch_screen_can_lower_a_stud(browser, site, moto_files):
     """No Shift and no right click on a phone: "Lower instead" makes a tap lower the stud."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
-    try:
-        page = ctx.new_page()
-        page.goto(site)
-        page.wait_for_selector(READY, timeout=60_000)
+    with phone_page(browser, site) as page:
         relief_on(page, moto_files)
         expect(page.locator("[data-testid=relief-lower]")).to_be_hidden()  # only while editing
         page.check("[data-testid=relief-edit]")
@@ -221,8 +217,6 @@ def test_a_touch_screen_can_lower_a_stud(browser, site, moto_files):
         assert mosaic(page)["heights"][0][0] == raised - 1
         settings = page.evaluate("async () => (await import('./js/store.js')).state.settings")
         assert settings["relief_pins"] == [[0, 0, raised - 1]]
-    finally:
-        ctx.close()
 
 
 def test_a_big_relief_shows_its_packing_progress(page, moto_files):

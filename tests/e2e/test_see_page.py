@@ -8,7 +8,7 @@ from functools import partial
 
 from conftest import DIST
 from helpers import photo_path
-from ui import READY, check_stock, upload, wait_mosaic
+from ui import READY, check_stock, phone_page, upload, wait_mosaic
 
 PERCEIVED = "[data-testid=perceived-delta-e]"
 
@@ -243,11 +243,7 @@ def test_the_best_look_is_the_same_after_a_reload(page):
 def test_on_a_phone_the_small_copy_cancels_a_running_best_look(browser, site):
     """On a phone the refine's progress and Cancel are under the mosaic, far above the setting:
     the small copy of the mosaic in the corner carries a Cancel while the look is refined."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
-    try:
-        page = ctx.new_page()
-        page.goto(site)
-        page.wait_for_selector(READY, timeout=60_000)
+    with phone_page(browser, site) as page:
         flat = start(page)
         first_grid = grid_hash(page)
         page.locator("[data-testid=refine]").scroll_into_view_if_needed()
@@ -263,5 +259,3 @@ def test_on_a_phone_the_small_copy_cancels_a_running_best_look(browser, site):
         assert cancel.is_hidden()
         assert page.locator(PERCEIVED).inner_text() == flat and grid_hash(page) == first_grid
         assert page.locator("[data-testid=refine]").is_checked()  # the setting stays: the next change refines
-    finally:
-        ctx.close()

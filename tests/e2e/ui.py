@@ -93,16 +93,24 @@ def relief_on(page, moto_files):
 
 
 @contextmanager
-def phone_with_photo(browser, site, photo):
-    """A phone (390 x 844, touch) in a new profile, ``photo`` (a test photo's name, or a path)
-    chosen and its 48x48 mosaic made: yields the page."""
-    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+def phone_page(browser, site, **options):
+    """A phone (390 x 844, touch) in a new profile with the page ready: yields the page.
+    ``options`` go to the browser context (e.g. ``device_scale_factor``)."""
+    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, **options)
     try:
         pg = ctx.new_page()
         pg.goto(site)
-        pg.wait_for_selector(READY, timeout=120_000)
-        upload(pg, photo if "/" in str(photo) else photo_path(photo))
-        wait_mosaic(pg, "48 × 48")
+        pg.wait_for_selector(READY, timeout=60_000)
         yield pg
     finally:
         ctx.close()
+
+
+@contextmanager
+def phone_with_photo(browser, site, photo):
+    """:func:`phone_page` with ``photo`` (a test photo's name, or a path) chosen and its 48x48
+    mosaic made: yields the page."""
+    with phone_page(browser, site) as pg:
+        upload(pg, photo if "/" in str(photo) else photo_path(photo))
+        wait_mosaic(pg, "48 × 48")
+        yield pg
