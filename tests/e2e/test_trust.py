@@ -267,6 +267,10 @@ def test_background_colour_for_transparent_photos_and_a_note_for_tiny_ones(page,
     wait_mosaic(page, "48 × 48")
     expect(page.locator("#notice")).to_contain_text("smaller than the 48 × 48 stud mosaic")
     expect(page.locator(".result #notice")).to_be_visible()  # over the mosaic it changes (QA: not in a banner)
+    # the photo shows scaled up pixel for pixel, not as a dot beside its crop box (QA)
+    img, box = page.locator("#original").bounding_box(), page.locator("#crop-box").bounding_box()
+    assert img["width"] >= 120 and abs(img["height"] / img["width"] - 10 / 12) < 0.05
+    assert box["width"] >= 0.8 * img["height"] and box["x"] >= img["x"] - 1 and box["x"] + box["width"] <= img["x"] + img["width"] + 1
 
 
 def test_a_download_error_shows_next_to_the_downloads(page):

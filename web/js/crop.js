@@ -40,8 +40,20 @@ export function applyView(s) {
   s.crop = cropFromView(s.cropView, s.size[0], s.size[1]);
 }
 
+/** Photos whose longer side is under this many CSS pixels show scaled up by a whole factor,
+ * pixel for pixel (a 12 x 10 icon would otherwise be a dot beside its crop box). */
+const SMALL_PHOTO_PX = 240;
+
 export function showPhoto(url) {
-  $("#original").src = url;
+  const img = $("#original");
+  img.onload = () => {
+    const w = img.naturalWidth, h = img.naturalHeight;
+    const room = Math.min(SMALL_PHOTO_PX, 0.4 * window.innerHeight); // the frame's own cap: 40vh
+    const f = Math.max(1, Math.floor(room / Math.max(w, h, 1)));
+    img.classList.toggle("pixelated", f > 1);
+    img.style.width = f > 1 ? `${f * w}px` : "";
+  };
+  img.src = url;
   $("#crop").hidden = false;
 }
 
