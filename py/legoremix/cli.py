@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import argparse
 import collections
+import errno
+import os
+import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
 from . import depth, dither as dither_mod, export, formats, image, inventory_io, palettes, pieces, pipeline, project
 from . import rank, tone
-from .color import METRICS
+from .color import METRICS, shown
 from .match import InventoryError
 from .settings import ADJUSTMENT_RANGES, Settings
 
@@ -143,11 +146,123 @@ def _costs_arg(text):
     return out
 
 
+def _named(path) -> str:
+    """How a message names a file or folder (its path in quotes)."""
+    return shown(os.fsdecode(path), limit=200)
+
+
+#: Why the system refused a file, in words (others: the system's own words).
+_REASONS = {errno.EACCES: "you do not have permission", errno.EPERM: "you do not have permission",
+            errno.EROFS: "the disk is read-only", errno.ENOSPC: "the disk is full",
+            errno.ENAMETOOLONG: "the name is too long", errno.ENOENT: "the system does not allow it there"}
+
+
+def _reason(e: OSError) -> str:
+    return _REASONS.get(e.errno) or (e.strerror or e.__class__.__name__).lower()
+
+
+def _file_in_the_way(folder) -> Path | None:
+    """The nearest of ``folder`` and its parents that is a file, not a folder, if any."""
+    for p in (Path(folder), *Path(folder).parents):
+        if os.path.exists(p):
+            return None if os.path.isdir(p) else p
+    return None
+
+
+def _read_problem(e: OSError, path, what: str) -> str:
+    """A sentence for an input file (``what`` it is for) that could not be read."""
+    name = _named(path)
+    if isinstance(e, (FileNotFoundError, NotADirectoryError)):
+        return f"There is no such file as {name} ({what})."
+    if isinstance(e, IsADirectoryError):
+        return f"{name} ({what}) is a folder, not a file."
+    if isinstance(e, PermissionError):
+        return f"{name} ({what}) cannot be opened: you do not have permission to read it."
+    return f"{name} ({what}) cannot be read: {_reason(e)}."
+
+
+def _read_bytes(path, what: str) -> bytes:
+    """The bytes of an input file, or a ValueError naming it and ``what`` it is for."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as e:
+        raise ValueError(_read_problem(e, path, what)) from None
+
+
+def _check_readable(path, what: str) -> None:
+    """A ValueError naming the file unless it can be opened (for readers that take a path)."""
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as e:
+        raise ValueError(_read_problem(e, path, what)) from None
+
+
+def _make_folder(out: Path) -> None:
+    """The ``--out`` folder, made if needed, or a ValueError saying why it cannot be."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        in_the_way = _file_in_the_way(out)
+        if in_the_way is not None:
+            raise ValueError(f"{_named(in_the_way)} is a file, not a folder: choose another --out "
+                             "folder.") from None
+        raise ValueError(f"Cannot make the folder {_named(out)}: {_reason(e)}. Choose another --out "
+                         "folder.") from None
+
+
+def _write_bytes(path: Path, data: bytes, flag: str) -> None:
+    """Write an output file, or raise a ValueError naming it and saying what is wrong
+    (``flag``: the option that chose its name)."""
+    try:
+        path.write_bytes(data)
+    except OSError as e:
+        name, folder = _named(path), path.parent
+        if isinstance(e, IsADirectoryError):
+            raise ValueError(f"Cannot write {name}: it is a folder. Choose a file name for {flag}.") from None
+        if isinstance(e, (FileNotFoundError, NotADirectoryError)):
+            in_the_way = _file_in_the_way(folder)
+            if in_the_way is not None:
+                raise ValueError(f"Cannot write {name}: {_named(in_the_way)} is a file, not a folder.") from None
+            if not os.path.isdir(folder):
+                raise ValueError(f"Cannot write {name}: the folder {_named(folder)} does not exist.") from None
+        raise ValueError(f"Cannot write {name}: {_reason(e)}. Choose another file for {flag}.") from None
+
+
+def _dash_values(p, argv: list) -> list:
+    """``--size -5x10`` as ``--size=-5x10``. argparse reads a value that starts with "-" as an
+    option unless it is a plain negative number, so an impossible size or crop box got a usage
+    dump instead of its sentence. No option starts with "-" and a digit, so nothing else changes."""
+    takes_one = {s for a in p._actions if a.nargs is None for s in a.option_strings}
+    out: list = []
+    for arg in argv:
+        if out and out[-1] in takes_one and re.match(r"-\d", arg):
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
+def piece_note(settings: dict) -> str | None:
+    """The page's piece note (web/js/settings-panel.js ``pieceNote``): the sets come with one kind
+    of piece and another is chosen, so their colours count as the chosen piece one for one and the
+    parts lists and instructions name it; said so nobody thinks they own those pieces."""
+    def label(p):
+        return palettes.PIECES[p][1] if p in palettes.PIECES else "1x1 round piece"  # round-mixed
+    piece = settings["piece"]
+    owned = list(dict.fromkeys(palettes.find_set(k).piece for k, n in settings["sets"].items() if n > 0))
+    other = [p for p in owned if p and p != piece and not (p == "round-mixed" and piece.startswith("round"))]
+    if not other:
+        return None
+    return (f"Your sets come with {' and '.join(label(p) + 's' for p in other)}: here each of their colours counts "
+            f"as a {label(piece)} instead, and the parts lists and instructions ask for {label(piece)}s.")
+
+
 def settings_from_args(args) -> dict:
     """The shared settings object (see :mod:`legoremix.settings`) from CLI arguments,
     checked whole: every problem is reported at once."""
     set_counts = collections.Counter(args.sets)
-    imported = [inventory_io.parse(Path(f).read_bytes(), Path(f).name) for f in args.inventory]
+    imported = [inventory_io.parse(_read_bytes(f, "the inventory"), Path(f).name) for f in args.inventory]
     for inv in imported:
         for note in inv.notes:
             print(f"legoremix: {note}", file=sys.stderr)
@@ -218,14 +333,15 @@ def settings_from_args(args) -> dict:
 
 
 def run(argv=None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(_dash_values(parser, sys.argv[1:] if argv is None else list(argv)))
     if args.list_sets:
         print(list_sets())
         return 0
     if not args.image:
         raise ValueError("No photo given: name one, for example: legoremix photo.jpg --set 31197")
     if str(args.image).endswith(".legoremix"):
-        proj = project.loads(Path(args.image).read_text(encoding="utf-8"))
+        proj = project.loads(_read_bytes(args.image, "the project"))
         img, settings = proj.image, proj.settings
     else:
         settings = settings_from_args(args)
@@ -238,10 +354,14 @@ def run(argv=None) -> int:
         settings = {**settings, "adjustments": asdict(r.adjustments)}
         print(f"auto adjust: {tone.describe(r.adjustments)} (perceived error on a {r.evaluations}-candidate search: "
               f"{r.default_error:.2f} without adjustments, {r.error:.2f} with these)")
+    note = piece_note(settings)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     p = pipeline.Pipeline()
     p.set_image(img)
     project.configure(p, settings)
     if args.depth:
+        _check_readable(args.depth, "the depth model or map")
         dm = depth.load(args.depth, img)
         note = depth.shape_note(dm, (img.width, img.height))
         if note:
@@ -251,10 +371,11 @@ def run(argv=None) -> int:
         p.set_depth(proj.depth)  # a project's relief, if it has one
     mosaic = p.run()
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "mosaic.png").write_bytes(export.render_png(mosaic, cell=args.stud_px, grid=args.grid, section=args.section))
-    (out / "parts.csv").write_text(export.parts_csv(mosaic))
-    (out / "mosaic.json").write_text(mosaic.to_json())
+    _make_folder(out)
+    _write_bytes(out / "mosaic.png", export.render_png(mosaic, cell=args.stud_px, grid=args.grid,
+                                                       section=args.section), "--out")
+    _write_bytes(out / "parts.csv", export.parts_csv(mosaic).encode(), "--out")
+    _write_bytes(out / "mosaic.json", mosaic.to_json().encode(), "--out")
     written = ["mosaic.png", "parts.csv", "mosaic.json"]
 
     def target(name):
@@ -267,7 +388,7 @@ def run(argv=None) -> int:
     for f in formats.FORMATS:
         name = getattr(args, f.name)
         if name and name not in written:
-            target(name).write_bytes(f.write(mosaic, options))
+            _write_bytes(target(name), f.write(mosaic, options), f"--{f.name}")
             written.append(name)
     used = sum(mosaic.counts)
     print(f"{mosaic.width}x{mosaic.height} studs, {sum(1 for n in mosaic.counts if n)} colours, "
@@ -292,9 +413,13 @@ def run(argv=None) -> int:
 def main(argv=None) -> int:
     try:
         return run(argv)
-    except (ValueError, InventoryError, OSError) as e:
+    except (ValueError, InventoryError) as e:
         msg = str(e).splitlines()[0] if str(e) else e.__class__.__name__
         print(f"legoremix: error: {msg}", file=sys.stderr)
+        return 2
+    except OSError as e:  # a file not caught where it is read or written: still a sentence
+        what = f" {_named(e.filename)}" if e.filename else ""
+        print(f"legoremix: error: Cannot use the file{what}: {_reason(e)}.", file=sys.stderr)
         return 2
     except MemoryError:
         print("legoremix: error: not enough memory for this image", file=sys.stderr)

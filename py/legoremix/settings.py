@@ -192,11 +192,17 @@ class _Checker:
         v = self.d.get("crop")
         if v is None:
             return None
-        if not (isinstance(v, (list, tuple)) and len(v) == 4 and all(_is_int(x) for x in v)
-                and v[0] >= 0 and v[1] >= 0 and v[2] > 0 and v[3] > 0):
+        if not (isinstance(v, (list, tuple)) and len(v) == 4 and all(_is_int(x) for x in v)):
             return self.bad("crop", "The crop box must be four whole numbers: left, top, width and height "
                                     "in pixels.")
-        return tuple(int(x) for x in v)
+        x, y, w, h = (int(n) for n in v)
+        box = f" (left {x}, top {y}, width {w}, height {h})" if max(map(abs, (x, y, w, h))) < 10 ** 9 else ""
+        if w < 1 or h < 1:
+            return self.bad("crop", f"The crop box{box} needs a width and height of at least 1 pixel.")
+        if x < 0 or y < 0:
+            return self.bad("crop", f"The crop box{box} cannot start outside the photo: its left and top must "
+                                    "be 0 or more pixels.")
+        return (x, y, w, h)
 
     def hex(self, key, label):
         v = self.get(key)
