@@ -293,3 +293,34 @@ def test_one_colour_is_said_in_the_singular_and_paint_colours_read_well(page):
     page.click("[data-testid=paint-mode]")
     label = page.locator("#brushes [role=radio]").first.get_attribute("aria-label")
     assert re.fullmatch(r"Dark Red, \d+ left(, \d+ paintable)?", label), label
+
+
+def _shown_ratio(page):
+    """The mosaic's height over width as drawn on screen, and as its canvas holds it."""
+    return page.evaluate("""() => { const c = document.querySelector('#mosaic'), r = c.getBoundingClientRect();
+        return [r.height / r.width, c.height / c.width]; }""")
+
+
+def _tall(page):
+    page.check("#unlimited")
+    page.wait_for_selector(READY)
+    page.fill("#width", "32")
+    page.fill("#height", "128")
+    page.press("#height", "Enter")
+    wait_mosaic(page, "32 × 128")
+
+
+def test_a_tall_mosaic_keeps_its_proportions_on_screen(page, browser, site):
+    """A 32 x 128 mosaic was drawn 224 x 620 px (QA: round studs as flat ovals), on a laptop and
+    on a phone: it keeps its shape, only smaller."""
+    upload(page, photo_path("astronaut.png"))
+    wait_mosaic(page, "48 × 48")
+    _tall(page)
+    shown, held = _shown_ratio(page)
+    assert abs(shown / held - 1) < 0.02, (shown, held)
+    with phone_with_photo(browser, site, photo_path("astronaut.png")) as pg:
+        _tall(pg)
+        shown, held = _shown_ratio(pg)
+        assert abs(shown / held - 1) < 0.02, (shown, held)
+        box = pg.locator("#mosaic").bounding_box()
+        assert box["width"] <= 390 and box["height"] <= 0.75 * 844  # still fits the phone's screen

@@ -22,7 +22,8 @@ export function draw() {
   const [base, cell] = cellSize(m);
   canvas.width = m.width * cell;
   canvas.height = m.height * cell;
-  canvas.style.width = `${m.width * base}px`; // the same size on the page at any resolution
+  // the same size on the page at any resolution, and no taller than the layout allows (styles.css)
+  canvas.style.width = `min(${m.width * base}px, calc(var(--mosaic-max-h) * ${m.width / m.height}))`;
   const ctx = canvas.getContext("2d");
   drawStuds(ctx, m.grid, cell, m.piece); // each family as it looks (js/looks.js), one sprite per colour
   const lines = (step, style, width) => {
