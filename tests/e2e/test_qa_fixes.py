@@ -324,3 +324,43 @@ def test_a_tall_mosaic_keeps_its_proportions_on_screen(page, browser, site):
         assert abs(shown / held - 1) < 0.02, (shown, held)
         box = pg.locator("#mosaic").bounding_box()
         assert box["width"] <= 390 and box["height"] <= 0.75 * 844  # still fits the phone's screen
+
+
+def test_on_a_phone_the_panels_sets_and_check_boxes_read_and_work_well(browser, site):
+    """QA on a 390 x 844 phone: the panels come as Mosaic, Downloads, Photo, Settings once there
+    is a photo, so their 1-4 numbers are left out there; a second set with a longer name kept
+    its Remove on a line of its own; check boxes were 13 px targets for a finger."""
+    with phone_with_photo(browser, site, photo_path("coffee.png")) as pg:
+        titles = [pg.locator(f"#{h}").inner_text() for h in ("h-mosaic", "h-downloads", "h-photo", "h-settings")]
+        assert titles == ["Mosaic", "Downloads", "Photo", "Settings"], titles
+        pg.select_option("#set-add", "the_beatles")
+        pg.click("#set-add-btn")
+        pg.wait_for_selector("#copies-the_beatles")
+        pg.wait_for_selector(READY)
+        for li in pg.locator("#sets li").all():
+            field, remove = li.locator("input").bounding_box(), li.locator("button").bounding_box()
+            assert abs(field["y"] - remove["y"]) < 12, (li.inner_text(), field, remove)
+        for sel in ("#unlimited", "#show-grid", "[data-testid=poster]"):
+            box = pg.locator(sel).bounding_box()
+            assert box["width"] >= 23.5 and box["height"] >= 23.5, (sel, box)
+
+
+def test_a_typed_size_says_how_to_apply_it(page):
+    """QA: a typed height did nothing until Enter or leaving the field, while the status said
+    Ready. A line under the fields says how to apply it, and goes once it is applied."""
+    upload(page, photo_path("coffee.png"))
+    wait_mosaic(page, "48 × 48")
+    pending = page.locator("[data-testid=size-pending]")
+    expect(pending).to_be_hidden()
+    page.fill("#height", "60")
+    expect(pending).to_be_visible()
+    expect(pending).to_contain_text("48 × 60")
+    page.fill("#height", "48")  # back to the size shown: nothing to apply
+    expect(pending).to_be_hidden()
+    page.fill("#height", "60")
+    page.press("#height", "Enter")
+    wait_mosaic(page, "48 × 60")
+    expect(pending).to_be_hidden()
+    page.fill("#width", "0")  # a wrong value gets its error, not this line
+    expect(page.locator("[data-testid=size-error]")).to_be_visible()
+    expect(pending).to_be_hidden()

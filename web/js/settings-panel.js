@@ -53,6 +53,7 @@ export function syncControls() {
   const cm = (n) => (n * STUD_MM / 10).toFixed(1);
   const inch = (n) => (n * STUD_MM / 25.4).toFixed(1);
   $("#physical").textContent = `${cm(s.size[0])} × ${cm(s.size[1])} cm (${inch(s.size[0])} × ${inch(s.size[1])} in)`;
+  sizePending();
   $("#background").value = s.background;
   $("#piece").value = s.piece;
   pieceNote(s);
@@ -182,7 +183,17 @@ function checkSize() {
   $("#size-error").textContent = errors.join(" ");
   $("#size-error").hidden = !errors.length;
   blocked();
+  sizePending();
   return errors.length ? null : [r.width.value, r.height.value];
+}
+
+/** A typed size applies on Enter or on leaving the field (not at every key: 1, 12, 128 would
+ * each be made); until then a line under the fields says so, where the status says "Ready" (QA). */
+function sizePending() {
+  const s = state.settings?.size, w = +$("#width").value, h = +$("#height").value;
+  const pending = Boolean(s) && !state.invalid.has("width") && !state.invalid.has("height") && (w !== s[0] || h !== s[1]);
+  $("#size-pending").hidden = !pending;
+  $("#size-pending").textContent = pending ? `Press Enter, or leave the field, to make the mosaic ${w} × ${h} studs.` : "";
 }
 
 /** Undo/redo and opened projects replace every field: pending field errors go away. */
