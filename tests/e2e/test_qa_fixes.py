@@ -364,3 +364,28 @@ def test_a_typed_size_says_how_to_apply_it(page):
     page.fill("#width", "0")  # a wrong value gets its error, not this line
     expect(page.locator("[data-testid=size-error]")).to_be_visible()
     expect(pending).to_be_hidden()
+
+
+def test_a_huge_mosaic_shows_its_colours_without_a_pattern_of_blotches(page):
+    """QA: at 512 x 512 the studs are 3 canvas pixels, drawn with a one-pixel highlight and
+    baseplate corners, and the page's downscaling made a pattern of bright blotches of them. At
+    3 pixels or less a stud is its colour alone: every pixel of a stud is the same."""
+    upload(page, photo_path("coffee.png"))
+    wait_mosaic(page, "48 × 48")
+    page.check("#unlimited")
+    page.wait_for_selector(READY)
+    page.fill("#width", "256")
+    page.fill("#height", "256")
+    page.press("#height", "Enter")
+    wait_mosaic(page, "256 × 256")
+    page.uncheck("#show-sections")  # their lines cross studs
+    mixed = page.evaluate("""() => { const c = document.querySelector('#mosaic'), cell = c.width / 256;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let mixed = 0;
+        for (let sy = 0; sy < 256; sy += 37) for (let sx = 0; sx < 256; sx += 41) {
+          const at = (x, y) => 4 * ((sy * cell + y) * c.width + sx * cell + x), first = at(0, 0);
+          for (let y = 0; y < cell; y++) for (let x = 0; x < cell; x++)
+            if ([0, 1, 2].some((k) => d[at(x, y) + k] !== d[first + k])) { mixed++; y = x = cell; }
+        }
+        return [cell, mixed]; }""")
+    assert mixed == [3, 0], mixed

@@ -94,7 +94,10 @@ export function sprite(piece, hex, cell) {
     const ctx = c.getContext("2d", { willReadFrequently: true });
     ctx.fillStyle = BASEPLATE;
     ctx.fillRect(0, 0, cell, cell);
-    drawPart(ctx, 0, 0, 1, 1, cell, hex, lookOf(piece));
+    // a piece of 3 pixels or less shows as its colour alone: a highlight or baseplate corner the
+    // size of a pixel, repeated every 3, beats with the page's downscaling into a pattern of
+    // bright blotches (QA: 512 x 512 studs); zoomed in, the pieces are drawn as they look again
+    if (cell <= 3) { ctx.fillStyle = hex; ctx.fillRect(0, 0, cell, cell); } else drawPart(ctx, 0, 0, 1, 1, cell, hex, lookOf(piece));
     px = new Uint32Array(ctx.getImageData(0, 0, cell, cell).data.buffer);
     sprites.set(key, px);
   }
