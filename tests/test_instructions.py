@@ -210,3 +210,21 @@ def test_error_messages_are_sentences(wide):
             instructions.pdf(wide, **kwargs)
         msg = str(err.value)
         assert msg[0].isupper() and msg.endswith("."), msg
+
+
+def test_section_numbers_on_the_overview_leave_the_picture_visible():
+    """QA: on a 512x64 mosaic (128 sections, each about 13 mm on the overview) the numbers' white
+    boxes covered most of every section. A box now takes at most half a section's width and a
+    third of its height, and big sections keep big numbers."""
+    from fpdf import FPDF
+    pdf = FPDF(unit="mm")
+    for w in (4.0, 6.0, 8.5, 13.0, 20.0, 40.0, 90.0):
+        for h in (w, w / 2, 2 * w):
+            for label in ("1", "12", "128", "1024"):
+                pt, (bw, bh) = instructions.label_box(pdf, label, w, h)
+                pdf.set_font("helvetica", "B", pt)
+                assert pdf.get_string_width(label) < bw  # the number is inside its box
+                if pt > 4.0:  # not at the smallest readable size
+                    assert bw <= instructions.LABEL_FILL[0] * w + 1e-6 and bh <= instructions.LABEL_FILL[1] * h + 1e-6
+    assert instructions.label_box(pdf, "3", 90.0, 90.0)[0] == 28.0  # a big section keeps a big number
+

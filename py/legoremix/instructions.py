@@ -104,6 +104,26 @@ def symbol_font(pdf, text: str, stud: float, round_: bool = False) -> float:
     return size * min(1.0, fit)
 
 
+#: The overview's section numbers: their white box at most this share of a section's width and
+#: height, so that the picture under them stays visible (QA: on 512x64 the boxes hid it).
+LABEL_FILL = (0.5, 0.34)
+
+
+def label_box(pdf, label: str, w: float, h: float):
+    """Bold Helvetica size (pt) and box ``(width, height)`` in mm for a section number on the
+    overview, the section being ``w`` x ``h`` mm: large where sections are large (up to 28 pt),
+    shrunk so its box fits :data:`LABEL_FILL` of the section (not below 4 pt)."""
+    pt = max(4.0, min(28.0, min(w, h) * 1.08))
+    pdf.set_font("helvetica", "B", pt)
+    bw, bh = pdf.get_string_width(label) + 0.3 * pt, 1.8 * CAP_HEIGHT * pt * PT_MM
+    fit = min(1.0, LABEL_FILL[0] * w / bw, LABEL_FILL[1] * h / bh)
+    if fit < 1.0:
+        pt = max(4.0, pt * fit)
+        pdf.set_font("helvetica", "B", pt)
+        bw, bh = pdf.get_string_width(label) + 0.3 * pt, 1.8 * CAP_HEIGHT * pt * PT_MM
+    return pt, (bw, bh)
+
+
 def sections(width: int, height: int, size: int):
     """Sections in building order: ``(number, x0, y0, w, h)``, left to right, top to bottom."""
     out = []
@@ -464,13 +484,12 @@ class _Doc:
             x, y, w, h = x0 + sx * cell, top + sy * cell, sw * cell, sh * cell
             pdf.rect(x, y, w, h, style="D")
             label = str(n)
-            size = min(w, h) * 0.9
-            pdf.set_font("helvetica", "B", max(6.0, min(28.0, size * 1.2)))
-            tw = pdf.get_string_width(label)
+            pt, (bw, bh) = label_box(pdf, label, w, h)  # sets the font
             pdf.set_fill_color(255, 255, 255)
-            pdf.rect(x + (w - tw) / 2 - 1.5, y + h / 2 - size * 0.22, tw + 3, size * 0.44, style="F")
+            with pdf.local_context(fill_opacity=0.85):  # the studs show a little through the box
+                pdf.rect(x + (w - bw) / 2, y + (h - bh) / 2, bw, bh, style="F")
             pdf.set_text_color(0, 0, 0)
-            pdf.text(x + (w - tw) / 2, y + h / 2 + size * 0.15, label)
+            pdf.text(x + (w - pdf.get_string_width(label)) / 2, y + h / 2 + CAP_HEIGHT * pt * PT_MM / 2, label)
 
     def section_page(self, page):
         pdf = self.pdf
