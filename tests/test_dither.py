@@ -30,6 +30,26 @@ def test_every_dither_respects_stock_and_paths_agree(photos, kind):
     assert res["numpy"].grid == res["pure"].grid
 
 
+@pytest.mark.parametrize("kind", ["floyd-steinberg", "bayer4"])
+def test_a_big_dither_reports_its_progress_and_the_same_studs(photos, kind, monkeypatch):
+    """QA: a 400x300 dithered mosaic took 20 s with only a spinner. The pipeline's progress
+    hears how far the dithering is (the page's status line), and the studs are the same."""
+    assert kind in dither.DITHERS
+    plain = pipeline.make_mosaic(photos["coffee.png"], sets=["31197"], size=(32, 32), dither=kind)
+    monkeypatch.setattr(dither, "PROGRESS_STUDS", 32 * 32)  # a big mosaic, for the test's speed
+    heard = []
+    p = pipeline.Pipeline()
+    p.set_image(photos["coffee.png"])
+    pal, owned = pipeline.build_palette(("31197",))
+    p.set_palette(pal, owned)
+    p.set_options(size=(32, 32), dither=kind)
+    p.progress = lambda f, label=None: heard.append((f, label))
+    m = p.run()
+    assert m.grid == plain.grid
+    fractions = [f for f, label in heard if label == pipeline.DITHER_PROGRESS]
+    assert len(fractions) >= 10 and fractions == sorted(fractions) and 0 <= fractions[0] and fractions[-1] < 1
+
+
 def test_dithering_keeps_pinned_studs(photos):
     pins = {0: 11, 5: 3, 100: 104}
     m = pipeline.make_mosaic(photos["coffee.png"], sets=["31197"], size=(24, 24), dither="floyd-steinberg",

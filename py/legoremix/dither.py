@@ -59,14 +59,19 @@ def check_dither(kind: str) -> str:
     return kind
 
 
+#: Studs from which :func:`dither` reports its progress (a few seconds and more in the page).
+PROGRESS_STUDS = 40_000
+
+
 def dither(pixels, width, height, palette_lin, palette_sp, metric, stock, prices,
-           kind="floyd-steinberg", strength=100, serpentine=True, pinned=None):
+           kind="floyd-steinberg", strength=100, serpentine=True, pinned=None, progress=None):
     """Choose a colour per stud with dithering; returns palette indices in row order.
 
     ``pixels``: linear RGB triples (list); ``palette_lin``: the colours as seen (after
     round-stud compensation); ``palette_sp``: the same in the metric's space; ``stock``:
     studs available per colour for the *unpinned* studs (``None`` = unlimited);
-    ``prices``: per colour, in cost units; ``pinned``: stud index -> palette index.
+    ``prices``: per colour, in cost units; ``pinned``: stud index -> palette index;
+    ``progress(fraction)``: called every few rows on a big mosaic (:data:`PROGRESS_STUDS`).
     """
     check_dither(kind)
     pinned = pinned or {}
@@ -77,6 +82,7 @@ def dither(pixels, width, height, palette_lin, palette_sp, metric, stock, prices
     pal_sp = [tuple(p) for p in palette_sp]
     s = max(0.0, min(100.0, float(strength))) / 100.0
     labels = [0] * (width * height)
+    every = max(1, height // 50) if progress is not None and width * height >= PROGRESS_STUDS else 0
 
     def choose(target):
         sp = to_sp(target)
@@ -96,6 +102,8 @@ def dither(pixels, width, height, palette_lin, palette_sp, metric, stock, prices
         n = len(mat)
         amp = ORDERED_SPREAD * s
         for y in range(height):
+            if every and y % every == 0:
+                progress(y / height)
             for x in range(width):
                 i = y * width + x
                 if i in pinned:
@@ -111,6 +119,8 @@ def dither(pixels, width, height, palette_lin, palette_sp, metric, stock, prices
     taps = [(dx, dy, w * s / div) for dx, dy, w in taps]
     err = [[[0.0, 0.0, 0.0] for _ in range(width)] for _ in range(3)]  # rows y, y+1, y+2
     for y in range(height):
+        if every and y % every == 0:
+            progress(y / height)
         rev = serpentine and y % 2 == 1
         xs = range(width - 1, -1, -1) if rev else range(width)
         cur = err[0]

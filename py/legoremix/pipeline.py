@@ -212,8 +212,9 @@ class Pipeline:
         self._cache: dict = {}  # stage name -> (key, value) of its last run
         self._kept: dict = {}  # stage name -> earlier (key, value), newest first (Stage.keep)
         self.stage_runs: dict = {}  # stage name -> how many times it ran (for tests)
-        #: ``progress(fraction[, label])`` while a long stage runs: the best look (no label) or the
-        #: relief's plates (label RELIEF_PROGRESS); not part of any key
+        #: ``progress(fraction[, label])`` while a long stage runs: the best look (no label), the
+        #: relief's plates (label RELIEF_PROGRESS) or the dithering of a big mosaic (DITHER_PROGRESS);
+        #: not part of any key
         self.progress: Callable | None = None
 
     # -- inputs ------------------------------------------------------------------
@@ -424,7 +425,7 @@ def _match(space, metric, palette, seen, pins, adjust, poster, size):
     return match.solve_pixels(sub, pal_sp, metric, free_stock), free, free_stock  # on the distinct colours
 
 
-def _dither(match, adjust, metric, seen, pins, size, dither, strength, serpentine, poster):
+def _dither(match, adjust, metric, seen, pins, size, dither, strength, serpentine, poster, progress=None):
     """Labels per stud: the optimal assignment as it is, or dithered within the stock
     (not in poster mode: dithering by colour would undo the lightness order)."""
     assignment, free, free_stock = match
@@ -437,8 +438,9 @@ def _dither(match, adjust, metric, seen, pins, size, dither, strength, serpentin
             labels[i] = j
         return labels
     pal_sp = [metric.to_space_1(c) for c in seen]
+    report = None if progress is None else (lambda f: progress(f, DITHER_PROGRESS))
     return dither_mod.dither(image_mod.to_list(adjust), w, h, seen, pal_sp, metric, free_stock,
-                             assignment.prices, dither, strength, serpentine, pins)
+                             assignment.prices, dither, strength, serpentine, pins, report)
 
 
 def _delta_e(adjusted, space, metric, seen, labels):
@@ -530,6 +532,8 @@ def _pieces(look, size, palette, piece, sizes, section, part_costs, heights, par
 
 #: What the page says while the relief's plates are packed (``Pipeline.progress``'s label).
 RELIEF_PROGRESS = "Packing the relief plates"
+#: What the page says while a big mosaic is dithered.
+DITHER_PROGRESS = "Dithering"
 
 #: Best looks kept (Stage.keep): a refine bounded by time (``refine_budget``) can end elsewhere
 #: when computed again; undo and redo reach the last ones (and a refine is never done twice).
@@ -543,7 +547,7 @@ STAGES = (
     Stage("space", ("adjust", "metric"), _space),
     Stage("match", ("space", "metric", "palette", "seen", "pins", "adjust", "poster", "size"), _match),
     Stage("dither", ("match", "adjust", "metric", "seen", "pins", "size", "dither", "strength", "serpentine",
-                     "poster"), _dither),
+                     "poster", "progress"), _dither),
     Stage("look", ("dither", "match", "adjust", "metric", "seen", "pins", "size", "refine", "refine_budget",
                    "refine_work", "progress", "poster"), _look, keep=LOOKS_KEPT),
     Stage("count", ("look", "palette", "owned", "size", "piece"), _count),
