@@ -301,13 +301,14 @@ def _shown_ratio(page):
         return [r.height / r.width, c.height / c.width]; }""")
 
 
-def _tall(page):
+def _unlimited_size(page, w, h):
+    """Unlimited pieces, then a mosaic of ``w`` x ``h`` studs typed in the size fields."""
     page.check("#unlimited")
     page.wait_for_selector(READY)
-    page.fill("#width", "32")
-    page.fill("#height", "128")
+    page.fill("#width", str(w))
+    page.fill("#height", str(h))
     page.press("#height", "Enter")
-    wait_mosaic(page, "32 × 128")
+    wait_mosaic(page, f"{w} × {h}")
 
 
 def test_a_tall_mosaic_keeps_its_proportions_on_screen(page, browser, site):
@@ -315,11 +316,11 @@ def test_a_tall_mosaic_keeps_its_proportions_on_screen(page, browser, site):
     on a phone: it keeps its shape, only smaller."""
     upload(page, photo_path("astronaut.png"))
     wait_mosaic(page, "48 × 48")
-    _tall(page)
+    _unlimited_size(page, 32, 128)
     shown, held = _shown_ratio(page)
     assert abs(shown / held - 1) < 0.02, (shown, held)
     with phone_with_photo(browser, site, photo_path("astronaut.png")) as pg:
-        _tall(pg)
+        _unlimited_size(pg, 32, 128)
         shown, held = _shown_ratio(pg)
         assert abs(shown / held - 1) < 0.02, (shown, held)
         box = pg.locator("#mosaic").bounding_box()
@@ -372,12 +373,7 @@ def test_a_huge_mosaic_shows_its_colours_without_a_pattern_of_blotches(page):
     3 pixels or less a stud is its colour alone: every pixel of a stud is the same."""
     upload(page, photo_path("coffee.png"))
     wait_mosaic(page, "48 × 48")
-    page.check("#unlimited")
-    page.wait_for_selector(READY)
-    page.fill("#width", "256")
-    page.fill("#height", "256")
-    page.press("#height", "Enter")
-    wait_mosaic(page, "256 × 256")
+    _unlimited_size(page, 256, 256)
     page.uncheck("#show-sections")  # their lines cross studs
     mixed = page.evaluate("""() => { const c = document.querySelector('#mosaic'), cell = c.width / 256;
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
