@@ -325,6 +325,12 @@ def test_a_tall_mosaic_keeps_its_proportions_on_screen(page, browser, site):
         assert abs(shown / held - 1) < 0.02, (shown, held)
         box = pg.locator("#mosaic").bounding_box()
         assert box["width"] <= 390 and box["height"] <= 0.75 * 844  # still fits the phone's screen
+        # the small copy shown further down keeps the shape too, and stays small (QA: 112 x 495 px)
+        pg.locator("#adj-saturation").scroll_into_view_if_needed()
+        copy = pg.locator("[data-testid=mini-mosaic] canvas")
+        expect(copy).to_be_visible()
+        mini = copy.bounding_box()
+        assert abs(mini["height"] / mini["width"] - 4) < 0.15 and mini["height"] <= 150, mini
 
 
 def test_on_a_phone_the_panels_sets_and_check_boxes_read_and_work_well(browser, site):
