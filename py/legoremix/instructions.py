@@ -115,12 +115,12 @@ def label_box(pdf, label: str, w: float, h: float):
     shrunk so its box fits :data:`LABEL_FILL` of the section (not below 4 pt)."""
     pt = max(4.0, min(28.0, min(w, h) * 1.08))
     pdf.set_font("helvetica", "B", pt)
-    bw, bh = pdf.get_string_width(label) + 0.3 * pt, 1.8 * CAP_HEIGHT * pt * PT_MM
+    bw, bh = pdf.get_string_width(label) + 0.15 * pt, 1.8 * CAP_HEIGHT * pt * PT_MM
     fit = min(1.0, LABEL_FILL[0] * w / bw, LABEL_FILL[1] * h / bh)
     if fit < 1.0:
         pt = max(4.0, pt * fit)
         pdf.set_font("helvetica", "B", pt)
-        bw, bh = pdf.get_string_width(label) + 0.3 * pt, 1.8 * CAP_HEIGHT * pt * PT_MM
+        bw, bh = pdf.get_string_width(label) + 0.15 * pt, 1.8 * CAP_HEIGHT * pt * PT_MM
     return pt, (bw, bh)
 
 
