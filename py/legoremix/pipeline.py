@@ -425,7 +425,7 @@ def _match(space, metric, palette, seen, pins, adjust, poster, size):
     return match.solve_pixels(sub, pal_sp, metric, free_stock), free, free_stock  # on the distinct colours
 
 
-def _dither(match, adjust, metric, seen, pins, size, dither, strength, serpentine, poster, progress=None):
+def _dither(match, adjust, metric, seen, pins, size, dither, strength, serpentine, poster, progress):
     """Labels per stud: the optimal assignment as it is, or dithered within the stock
     (not in poster mode: dithering by colour would undo the lightness order)."""
     assignment, free, free_stock = match
@@ -438,9 +438,8 @@ def _dither(match, adjust, metric, seen, pins, size, dither, strength, serpentin
             labels[i] = j
         return labels
     pal_sp = [metric.to_space_1(c) for c in seen]
-    report = None if progress is None else (lambda f: progress(f, DITHER_PROGRESS))
-    return dither_mod.dither(image_mod.to_list(adjust), w, h, seen, pal_sp, metric, free_stock,
-                             assignment.prices, dither, strength, serpentine, pins, report)
+    return dither_mod.dither(image_mod.to_list(adjust), w, h, seen, pal_sp, metric, free_stock, assignment.prices,
+                             dither, strength, serpentine, pins, _labelled(progress, DITHER_PROGRESS))
 
 
 def _delta_e(adjusted, space, metric, seen, labels):
@@ -517,8 +516,8 @@ def _relief(heights, plate_sizes, section, plate_color, progress):
     ``progress(fraction, label)`` while the plates are packed (seconds at 128x128)."""
     if heights is None:
         return {}
-    report = None if progress is None else (lambda f: progress(f, RELIEF_PROGRESS))
-    return {"heights": heights, "plates": relief_mod.plates(heights, plate_sizes, section, report),
+    return {"heights": heights, "plates": relief_mod.plates(heights, plate_sizes, section,
+                                                            _labelled(progress, RELIEF_PROGRESS)),
             "plate_color": palettes.colors()[plate_color]}
 
 
@@ -528,6 +527,12 @@ def _pieces(look, size, palette, piece, sizes, section, part_costs, heights, par
     bigger part than owned when some are)."""
     return pieces_mod.pack_mosaic(look, size, palette, piece, sizes, section, dict(part_costs or ()), heights,
                                   part_stock)
+
+
+def _labelled(progress, label):
+    """``progress(fraction)`` for a stage that reports with ``label`` (the page's status line),
+    or None when nobody listens."""
+    return None if progress is None else (lambda f: progress(f, label))
 
 
 #: What the page says while the relief's plates are packed (``Pipeline.progress``'s label).
