@@ -113,14 +113,16 @@ def label_box(pdf, label: str, w: float, h: float):
     """Bold Helvetica size (pt) and box ``(width, height)`` in mm for a section number on the
     overview, the section being ``w`` x ``h`` mm: large where sections are large (up to 28 pt),
     shrunk so its box fits :data:`LABEL_FILL` of the section (not below 4 pt)."""
+    def box(pt):  # sets the font; the box grows in proportion to it
+        pdf.set_font("helvetica", "B", pt)
+        return pdf.get_string_width(label) + 0.15 * pt, 1.8 * CAP_HEIGHT * pt * PT_MM
+
     pt = max(4.0, min(28.0, min(w, h) * 1.08))
-    pdf.set_font("helvetica", "B", pt)
-    bw, bh = pdf.get_string_width(label) + 0.15 * pt, 1.8 * CAP_HEIGHT * pt * PT_MM
+    bw, bh = box(pt)
     fit = min(1.0, LABEL_FILL[0] * w / bw, LABEL_FILL[1] * h / bh)
     if fit < 1.0:
         pt = max(4.0, pt * fit)
-        pdf.set_font("helvetica", "B", pt)
-        bw, bh = pdf.get_string_width(label) + 0.15 * pt, 1.8 * CAP_HEIGHT * pt * PT_MM
+        bw, bh = box(pt)
     return pt, (bw, bh)
 
 
