@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import depth, dither as dither_mod, export, formats, image, inventory_io, palettes, pieces, pipeline, project
 from . import rank, tone
-from .color import METRICS, shown
+from .color import METRICS
 from .match import InventoryError
 from .settings import ADJUSTMENT_RANGES, Settings
 
@@ -146,11 +146,6 @@ def _costs_arg(text):
     return out
 
 
-def _named(path) -> str:
-    """How a message names a file or folder (its path in quotes)."""
-    return shown(os.fsdecode(path), limit=200)
-
-
 #: Why the system refused a file, in words (others: the system's own words).
 _REASONS = {errno.EACCES: "you do not have permission", errno.EPERM: "you do not have permission",
             errno.EROFS: "the disk is read-only", errno.ENOSPC: "the disk is full",
@@ -171,7 +166,7 @@ def _file_in_the_way(folder) -> Path | None:
 
 def _read_problem(e: OSError, path, what: str) -> str:
     """A sentence for an input file (``what`` it is for) that could not be read."""
-    name = _named(path)
+    name = image.file_name(path)
     if isinstance(e, (FileNotFoundError, NotADirectoryError)):
         return f"There is no such file as {name} ({what})."
     if isinstance(e, IsADirectoryError):
@@ -205,9 +200,9 @@ def _make_folder(out: Path) -> None:
     except OSError as e:
         in_the_way = _file_in_the_way(out)
         if in_the_way is not None:
-            raise ValueError(f"{_named(in_the_way)} is a file, not a folder: choose another --out "
+            raise ValueError(f"{image.file_name(in_the_way)} is a file, not a folder: choose another --out "
                              "folder.") from None
-        raise ValueError(f"Cannot make the folder {_named(out)}: {_reason(e)}. Choose another --out "
+        raise ValueError(f"Cannot make the folder {image.file_name(out)}: {_reason(e)}. Choose another --out "
                          "folder.") from None
 
 
@@ -217,15 +212,15 @@ def _write_bytes(path: Path, data: bytes, flag: str) -> None:
     try:
         path.write_bytes(data)
     except OSError as e:
-        name, folder = _named(path), path.parent
+        name, folder = image.file_name(path), path.parent
         if isinstance(e, IsADirectoryError):
             raise ValueError(f"Cannot write {name}: it is a folder. Choose a file name for {flag}.") from None
         if isinstance(e, (FileNotFoundError, NotADirectoryError)):
             in_the_way = _file_in_the_way(folder)
             if in_the_way is not None:
-                raise ValueError(f"Cannot write {name}: {_named(in_the_way)} is a file, not a folder.") from None
+                raise ValueError(f"Cannot write {name}: {image.file_name(in_the_way)} is a file, not a folder.") from None
             if not os.path.isdir(folder):
-                raise ValueError(f"Cannot write {name}: the folder {_named(folder)} does not exist.") from None
+                raise ValueError(f"Cannot write {name}: the folder {image.file_name(folder)} does not exist.") from None
         raise ValueError(f"Cannot write {name}: {_reason(e)}. Choose another file for {flag}.") from None
 
 
@@ -418,7 +413,7 @@ def main(argv=None) -> int:
         print(f"legoremix: error: {msg}", file=sys.stderr)
         return 2
     except OSError as e:  # a file not caught where it is read or written: still a sentence
-        what = f" {_named(e.filename)}" if e.filename else ""
+        what = f" {image.file_name(e.filename)}" if e.filename else ""
         print(f"legoremix: error: Cannot use the file{what}: {_reason(e)}.", file=sys.stderr)
         return 2
     except MemoryError:

@@ -479,19 +479,19 @@ def load(path_or_file, max_side: int | None = None) -> RGBA:
         raise ImageError(f"The image is too large: legoremix can work with up to "
                          f"{MAX_SOURCE_PIXELS / 1e6:.0f} megapixels. Make it smaller first.") from None
     except FileNotFoundError:
-        raise ImageError(f"There is no such file as {_file_name(path_or_file)}.") from None
+        raise ImageError(f"There is no such file as {file_name(path_or_file)}.") from None
     except PermissionError:
-        raise ImageError(f"{_file_name(path_or_file, 'The file')} cannot be opened: you do not have "
+        raise ImageError(f"{file_name(path_or_file, 'The file')} cannot be opened: you do not have "
                          "permission to read it.") from None
     except IsADirectoryError:
-        raise ImageError(f"{_file_name(path_or_file, 'The file')} is a folder, not an image.") from None
+        raise ImageError(f"{file_name(path_or_file, 'The file')} is a folder, not an image.") from None
     except Exception:  # noqa: BLE001 - whatever a decoder trips over, the file is unusable
-        name = _file_name(path_or_file, "The file")
+        name = file_name(path_or_file, "The file")
         raise ImageError(f"{name} could not be read as an image: it is damaged or not in a picture "
                          "format legoremix knows.") from None
 
 
-def _file_name(path_or_file, prefix: str = "") -> str:
+def file_name(path_or_file, prefix: str = "") -> str:
     """How a message names the file (quoted path, or nothing for an open file object)."""
     if isinstance(path_or_file, (str, bytes)) or hasattr(path_or_file, "__fspath__"):
         name = shown(os.fsdecode(path_or_file), limit=200)
