@@ -36,7 +36,8 @@ def ref_adjust(pixels, adj):
                                           min(1.0, max(0.0, vv * val)))
         res = []
         for c in (r, g, b):
-            c = min(1.0, max(0.0, 0.5 + (c + bri - 0.5) * con))
+            if adj.brightness or adj.contrast:  # at 0 both leave the component as it is
+                c = min(1.0, max(0.0, 0.5 + (c + bri - 0.5) * con))
             res.append(color.srgb_to_linear_1(c ** gam if adj.gamma else c))
         out.append(tuple(res))
     return out
@@ -187,6 +188,7 @@ def test_adjust_every_hue_sector_and_clamp():
     """Hues in all six sectors of hsv_to_rgb, saturation and value pushed past both ends."""
     rnd = random.Random(5)
     pixels = [(rnd.random(), rnd.random(), rnd.random()) for _ in range(600)] + [(0.0, 0.0, 0.0), (1.0, 1.0, 1.0)]
+    pixels += [(1.0, 0.0, 1e-15), (1.0, 1e-15, 0.0), (0.5, 0.0, 1e-300)]  # hues at the wrap, where h * 6 may round to 6
     for adj in (Adjustments(hue=h, saturation=s, value=v) for h in (-180, -61.5, 0, 33, 90, 179.9)
                 for s in (-100, -30, 0, 80, 100) for v in (-100, 0, 100)):
         assert _as_list(image.adjust(pixels, adj)) == ref_adjust(pixels, adj)

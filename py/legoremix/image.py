@@ -319,8 +319,11 @@ def adjust(pixels, adj: Adjustments, encoded: "Encoded | None" = None):
     if adj.is_identity():
         return pixels
     enc = Encoded(pixels) if encoded is None else encoded
-    if adj.hue or adj.saturation or adj.value:
-        channels = _hsv_adjust(*enc.hsv, (adj.hue / 360.0) % 1.0, 1 + adj.saturation / 100, 1 + adj.value / 100)
+    hue = (adj.hue / 360.0) % 1.0
+    if hue:
+        channels = _hsv_adjust(*enc.hsv, hue, 1 + adj.saturation / 100, 1 + adj.value / 100)
+    elif adj.saturation or adj.value:  # the hue kept: each stud's sector of the hue circle too
+        channels = _sv_adjust(*enc.sectors, *enc.hsv[1:], 1 + adj.saturation / 100, 1 + adj.value / 100)
     else:
         channels = enc.srgb
     out = list(zip(*(_tone_to_linear(ch, adj) for ch in channels)))
@@ -347,6 +350,12 @@ class Encoded:
     @functools.cached_property
     def hsv(self) -> tuple:
         return _to_hsv(*self.srgb)
+
+    @functools.cached_property
+    def sectors(self) -> tuple:
+        """Each hue's sector of the hue circle (0-5) and its place in it, as
+        ``colorsys.hsv_to_rgb`` works them out: what a saturation or value change keeps."""
+        return _sectors(self.hsv[0])
 
 
 # The per-stud work of adjust, a channel (or the three) of every stud at a time: the formulas of
@@ -393,6 +402,41 @@ def _to_hsv(reds, greens, blues) -> tuple:
     return hues, sats, vals
 
 
+def _sectors(hues) -> tuple:
+    """``i % 6`` and ``f`` of ``colorsys.hsv_to_rgb`` for each hue: sectors and fractions."""
+    whole = [int(h * 6.0) for h in hues]
+    return [i % 6 for i in whole], [h * 6.0 - i for h, i in zip(hues, whole)]
+
+
+def _sv_adjust(sectors, fractions, sats, vals, sat, val) -> tuple:
+    """:func:`_hsv_adjust` with the hue kept, from the hues' :func:`_sectors` (kept by
+    :class:`Encoded`): the same floats, a third less work per stud."""
+    out_r, out_g, out_b = [], [], []
+    put_r, put_g, put_b = out_r.append, out_g.append, out_b.append
+    for i, f, s, v in zip(sectors, fractions, sats, vals):
+        s = s * sat
+        s = (s if s < 1.0 else 1.0) if s > 0.0 else 0.0
+        v = v * val
+        v = (v if v < 1.0 else 1.0) if v > 0.0 else 0.0
+        if s == 0.0:
+            put_r(v), put_g(v), put_b(v)
+            continue
+        p = v * (1.0 - s)
+        if i == 0:
+            put_r(v), put_g(v * (1.0 - s * (1.0 - f))), put_b(p)
+        elif i == 1:
+            put_r(v * (1.0 - s * f)), put_g(v), put_b(p)
+        elif i == 2:
+            put_r(p), put_g(v), put_b(v * (1.0 - s * (1.0 - f)))
+        elif i == 3:
+            put_r(p), put_g(v * (1.0 - s * f)), put_b(v)
+        elif i == 4:
+            put_r(v * (1.0 - s * (1.0 - f))), put_g(p), put_b(v)
+        else:
+            put_r(v), put_g(p), put_b(v * (1.0 - s * f))
+    return out_r, out_g, out_b
+
+
 def _hsv_adjust(hues, sats, vals, hue, sat, val) -> tuple:
     """Each HSV colour's hue turned by ``hue``, saturation and value scaled by ``sat`` and
     ``val`` (clamped to [0, 1]), then ``colorsys.hsv_to_rgb``: red, green and blue lists."""
@@ -427,12 +471,16 @@ def _hsv_adjust(hues, sats, vals, hue, sat, val) -> tuple:
 
 
 def _tone_to_linear(values, adj: Adjustments) -> list:
-    """Brightness, contrast and gamma on sRGB components (clamped to [0, 1] after the
-    contrast), then :func:`legoremix.color.srgb_to_linear_1`."""
-    bri = adj.brightness / 100
-    con = 2 ** (adj.contrast / 25)
-    out = [0.5 + (c + bri - 0.5) * con for c in values]
-    out = [(c if c < 1.0 else 1.0) if c > 0.0 else 0.0 for c in out]
+    """Brightness, contrast and gamma on sRGB components in [0, 1] (clamped to [0, 1] after
+    the contrast), then :func:`legoremix.color.srgb_to_linear_1`. Brightness and contrast at 0
+    leave a component as it is: their formula would only round it (``0.5 + (c - 0.5)`` can
+    differ from ``c`` in the last bit below 0.25), and skipping it is a third of this step."""
+    out = values
+    if adj.brightness or adj.contrast:
+        bri = adj.brightness / 100
+        con = 2 ** (adj.contrast / 25)
+        out = [0.5 + (c + bri - 0.5) * con for c in out]
+        out = [(c if c < 1.0 else 1.0) if c > 0.0 else 0.0 for c in out]
     if adj.gamma:
         gam = 2 ** (-adj.gamma / 100)
         out = [c ** gam for c in out]
