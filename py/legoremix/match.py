@@ -372,16 +372,21 @@ def group(pixels_sp, step: float = GROUP_STEP) -> Groups:
         rank[order] = np.arange(len(order))
         return Groups(rank[inv.reshape(-1)].tolist(), sizes[order].tolist(), (keys[order] * step).tolist(),
                       [tuple(k) for k in keys[order].tolist()])
+    if step == 1.0:  # the pipeline's step: x / 1.0 is x
+        keys = [(round(L), round(a), round(b)) for L, a, b in pixels_sp]
+    else:
+        keys = [(round(L / step), round(a / step), round(b / step)) for L, a, b in pixels_sp]
     ids: dict = {}
     index, sizes = [], []
-    for p in pixels_sp:
-        key = (round(p[0] / step), round(p[1] / step), round(p[2] / step))
-        g = ids.get(key)
+    get, put = ids.get, index.append
+    for key in keys:
+        g = get(key)
         if g is None:
             g = ids[key] = len(sizes)
-            sizes.append(0)
-        sizes[g] += 1
-        index.append(g)
+            sizes.append(1)
+        else:
+            sizes[g] += 1
+        put(g)
     cells = list(ids)
     return Groups(index, sizes, [[v * step for v in k] for k in cells], cells)
 
