@@ -409,10 +409,10 @@ def expand(flows, index) -> list:
     single = [next(iter(f)) if len(f) == 1 else -1 for f in flows]  # most groups keep one colour
     out = list(map(single.__getitem__, index))
     queues = {g: [j for j in sorted(f, reverse=True) for _ in range(f[j])] for g, f in enumerate(flows) if len(f) > 1}
-    if queues:
-        for i, g in enumerate(index):
-            if g in queues:
-                out[i] = queues[g].pop()
+    i = -1
+    for _ in range(sum(map(len, queues.values()))):  # the studs of split groups (-1), found by list.index
+        i = out.index(-1, i + 1)
+        out[i] = queues[index[i]].pop()
     return out
 
 
