@@ -396,7 +396,7 @@ def _match(space, metric, palette, seen, pins, adjust, poster, size):
     (poster mode: their lightness order dealt onto the stock, see tone.py)."""
     stock = palette.stock
     n = len(space)
-    free = [i for i in range(n) if i not in pins]
+    free = [i for i in range(n) if i not in pins] if pins else range(n)
     free_stock = list(stock)
     for j in pins.values():
         if free_stock[j] is not None:
@@ -431,6 +431,8 @@ def _dither(match, adjust, metric, seen, pins, size, dither, strength, serpentin
     assignment, free, free_stock = match
     w, h = size
     if dither == "none" or strength <= 0 or poster:
+        if not pins:
+            return list(assignment.labels)
         labels = [0] * (w * h)
         for i, j in pins.items():
             labels[i] = j
