@@ -409,8 +409,9 @@ def _sectors(hues) -> tuple:
 
 
 def _sv_adjust(sectors, fractions, sats, vals, sat, val) -> tuple:
-    """:func:`_hsv_adjust` with the hue kept, from the hues' :func:`_sectors` (kept by
-    :class:`Encoded`): the same floats, a third less work per stud."""
+    """Saturation and value scaled by ``sat`` and ``val`` (clamped to [0, 1]), then
+    ``colorsys.hsv_to_rgb`` from the hues' :func:`_sectors`: red, green and blue lists. A change
+    that keeps the hue starts from the sectors :class:`Encoded` keeps (a third less work per stud)."""
     out_r, out_g, out_b = [], [], []
     put_r, put_g, put_b = out_r.append, out_g.append, out_b.append
     for i, f, s, v in zip(sectors, fractions, sats, vals):
@@ -440,34 +441,7 @@ def _sv_adjust(sectors, fractions, sats, vals, sat, val) -> tuple:
 def _hsv_adjust(hues, sats, vals, hue, sat, val) -> tuple:
     """Each HSV colour's hue turned by ``hue``, saturation and value scaled by ``sat`` and
     ``val`` (clamped to [0, 1]), then ``colorsys.hsv_to_rgb``: red, green and blue lists."""
-    out_r, out_g, out_b = [], [], []
-    put_r, put_g, put_b = out_r.append, out_g.append, out_b.append
-    for h, s, v in zip(hues, sats, vals):
-        h = (h + hue) % 1.0
-        s = s * sat
-        s = (s if s < 1.0 else 1.0) if s > 0.0 else 0.0
-        v = v * val
-        v = (v if v < 1.0 else 1.0) if v > 0.0 else 0.0
-        if s == 0.0:
-            put_r(v), put_g(v), put_b(v)
-            continue
-        i = int(h * 6.0)
-        f = (h * 6.0) - i
-        p = v * (1.0 - s)
-        i = i % 6
-        if i == 0:
-            put_r(v), put_g(v * (1.0 - s * (1.0 - f))), put_b(p)
-        elif i == 1:
-            put_r(v * (1.0 - s * f)), put_g(v), put_b(p)
-        elif i == 2:
-            put_r(p), put_g(v), put_b(v * (1.0 - s * (1.0 - f)))
-        elif i == 3:
-            put_r(p), put_g(v * (1.0 - s * f)), put_b(v)
-        elif i == 4:
-            put_r(v * (1.0 - s * (1.0 - f))), put_g(p), put_b(v)
-        else:
-            put_r(v), put_g(p), put_b(v * (1.0 - s * f))
-    return out_r, out_g, out_b
+    return _sv_adjust(*_sectors([(h + hue) % 1.0 for h in hues]), sats, vals, sat, val)
 
 
 def _tone_to_linear(values, adj: Adjustments) -> list:
