@@ -391,29 +391,62 @@ def group(pixels_sp, step: float = GROUP_STEP) -> Groups:
     return Groups(index, sizes, [[v * step for v in k] for k in cells], cells)
 
 
-def solve_pixels(pixels_sp, palette_sp, metric, stock, step: float = GROUP_STEP) -> Assignment:
+def solve_pixels(pixels_sp, palette_sp, metric, stock, step: float = GROUP_STEP, width: int | None = None,
+                 places=None) -> Assignment:
     """The optimal assignment of studs (colours in the metric's space) to the palette under
     the stock, solved on the distinct quantised colours (:func:`group`, :func:`solve_groups`,
-    warm-started from coarser cells of the same grid) and handed back per stud."""
+    warm-started from coarser cells of the same grid) and handed back per stud. ``width``
+    (and ``places``, each stud's index in the grid when not all studs are given): where the
+    studs are, so that a group split between colours is spread evenly (:func:`expand`)."""
     check_feasible(len(pixels_sp), stock)
     g = group(pixels_sp, step)
     costs = cost_matrix(g.colors, palette_sp, metric) if g.sizes else []
     res = solve_groups(costs, g.sizes, stock, colors=g.colors, step=step, cells=g.cells)
-    res.labels = expand(res.labels, g.index)
+    res.labels = expand(res.labels, g.index, width, places)
     return res
 
 
-def expand(flows, index) -> list:
-    """Labels per stud from per-group flows (``{colour: studs}``): the studs of a group, in
-    order, take its colours from the lowest index up."""
-    single = [next(iter(f)) if len(f) == 1 else -1 for f in flows]  # most groups keep one colour
+def expand(flows, index, width: int | None = None, places=None) -> list:
+    """Labels per stud from per-group flows (``{colour: studs}``).
+
+    Most groups keep one colour. A group split between colours lies on a boundary of the
+    optimum: its studs share one cost row, so which of them take which of its colours does not
+    change the total. Given the grid's ``width`` (and ``places``, each stud's index in the grid, when
+    the studs are not the whole grid), the group's colours, from the lowest index up, take
+    its studs in the order of a Bayer matrix of their positions (ordered dithering: Bayer,
+    "An optimum method for two-level rendition of continuous-tone pictures", IEEE ICC 1973),
+    so that a flat area that runs out of its nearest colour becomes an even mix of the
+    colours it gets rather than bands. Without ``width`` they take the studs in order."""
+    single = [next(iter(f)) if len(f) == 1 else -1 for f in flows]
     out = list(map(single.__getitem__, index))
-    queues = {g: [j for j in sorted(f, reverse=True) for _ in range(f[j])] for g, f in enumerate(flows) if len(f) > 1}
+    split = {g: [] for g, f in enumerate(flows) if len(f) > 1}
     i = -1
-    for _ in range(sum(map(len, queues.values()))):  # the studs of split groups (-1), found by list.index
+    for _ in range(sum(sum(flows[g].values()) for g in split)):  # their studs (-1), found by list.index
         i = out.index(-1, i + 1)
-        out[i] = queues[index[i]].pop()
+        split[index[i]].append(i)
+    if width and split:
+        at = range(len(index)) if places is None else places
+        spread = _bayer_spread((max(width, max(at) // width + 1) - 1).bit_length())  # over the whole grid
+
+        def rank(i):  # the Bayer matrix's threshold at the stud's place
+            y, x = divmod(at[i], width)
+            return (spread[x ^ y] << 1) | spread[y]
+
+        for studs in split.values():
+            studs.sort(key=rank)
+    for g, studs in split.items():
+        f = flows[g]
+        for i, j in zip(studs, [j for j in sorted(f) for _ in range(f[j])]):
+            out[i] = j
     return out
+
+
+def _bayer_spread(bits: int) -> list:
+    """For each ``v`` below ``2**bits``, its bits reversed into the even places of a number:
+    the threshold of cell ``(x, y)`` in the Bayer matrix of side ``2**bits`` (Bayer 1973) is
+    ``spread[x ^ y] << 1 | spread[y]``, each number from 0 up used once, and the cells of any
+    run of thresholds are spread evenly over the matrix."""
+    return [sum(((v >> b) & 1) << (2 * (bits - 1 - b)) for b in range(bits)) for v in range(1 << bits)]
 
 
 def solve_groups(costs, sizes, stock, max_rounds: int | None = None, colors=None,

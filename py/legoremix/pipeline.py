@@ -422,7 +422,9 @@ def _match(space, metric, palette, seen, pins, adjust, poster, size):
     else:
         sub = [space[i] for i in free] if pins else space
     pal_sp = [metric.to_space_1(c) for c in seen]
-    return match.solve_pixels(sub, pal_sp, metric, free_stock), free, free_stock  # on the distinct colours
+    # on the distinct colours; a colour split between studs of the same colour is spread over them
+    return (match.solve_pixels(sub, pal_sp, metric, free_stock, width=size[0], places=free if pins else None),
+            free, free_stock)
 
 
 def _dither(match, adjust, metric, seen, pins, size, dither, strength, serpentine, poster, progress):
