@@ -506,6 +506,6 @@ def test_the_palette_says_when_a_colour_is_used_up_but_can_still_be_painted(page
         used = sum(row.count(c["hex"]) for row in s["grid"])
         left = s["stock"][c["hex"]] - used
         if left == 0:  # the optimum often uses a scarce colour up: painting can still move others
-            expect(entry).to_contain_text(f"0 left, {s['stock'][c['hex']]} paintable")
+            expect(entry).to_contain_text(f"all used; paint up to {s['stock'][c['hex']]}")
         else:
             expect(entry).to_contain_text(f"{left} left")

@@ -292,7 +292,7 @@ def test_one_colour_is_said_in_the_singular_and_paint_colours_read_well(page):
     page.wait_for_selector(READY)
     page.click("[data-testid=paint-mode]")
     label = page.locator("#brushes [role=radio]").first.get_attribute("aria-label")
-    assert re.fullmatch(r"Dark Red, \d+ left(, \d+ paintable)?", label), label
+    assert re.fullmatch(r"Dark Red, (\d+ left|all used; paint up to \d+)", label), label
 
 
 def _shown_ratio(page):
@@ -391,3 +391,25 @@ def test_a_huge_mosaic_shows_its_colours_without_a_pattern_of_blotches(page):
         }
         return [cell, mixed]; }""")
     assert mixed == [3, 0], mixed
+
+
+def test_one_stud_is_one_piece_and_the_size_in_cm_steps_aside_for_a_size_error(page):
+    """QA, 2026-11-29: "1 × 1 studs, 1 pieces"; and with the width marked wrong (0) the line under
+    the size still gave the old mosaic's size in cm, as if it were the typed one."""
+    upload(page, photo_path("coffee.png"))
+    wait_mosaic(page, "48 × 48")
+    for field in ("#width", "#height"):
+        page.fill(field, "1")
+        page.press(field, "Enter")
+    wait_mosaic(page, "1 × 1")
+    expect(page.locator("#dims")).to_have_text("1 × 1 studs, 1 piece")
+    expect(page.locator("#physical")).to_be_visible()
+    page.fill("#width", "0")
+    page.press("#width", "Enter")
+    expect(page.locator("#size-error")).to_be_visible()
+    expect(page.locator("#physical")).to_be_hidden()
+    page.fill("#width", "2")
+    page.press("#width", "Enter")
+    wait_mosaic(page, "2 × 1")
+    expect(page.locator("#physical")).to_have_text("1.6 × 0.8 cm (0.6 × 0.3 in)")
+    expect(page.locator("#dims")).to_have_text("2 × 1 studs, 2 pieces")

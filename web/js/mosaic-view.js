@@ -70,7 +70,8 @@ export function renderStats() {
   const m = state.mosaic;
   $("#mean-de").textContent = m.mean_delta_e == null ? "…" : m.mean_delta_e.toFixed(2); // null: being measured
   $("#perceived-de").textContent = m.perceived_delta_e == null ? "…" : m.perceived_delta_e.toFixed(2);
-  $("#dims").textContent = `${m.width} × ${m.height} studs, ${m.width * m.height} pieces`;
+  const n = m.width * m.height;
+  $("#dims").textContent = `${m.width} × ${m.height} studs, ${n} piece${n === 1 ? "" : "s"}`;
   $("#timing").textContent = `· ${Math.round(m.ms)} ms (${m.backend})`;
 }
 

@@ -182,6 +182,7 @@ function checkSize() {
   }
   $("#size-error").textContent = errors.join(" ");
   $("#size-error").hidden = !errors.length;
+  $("#physical").hidden = Boolean(errors.length); // the mosaic's size in cm is not that of the marked field (QA)
   blocked();
   sizePending();
   return errors.length ? null : [r.width.value, r.height.value];
@@ -201,6 +202,7 @@ export function resetFields() {
   state.invalid.clear();
   document.querySelectorAll(".field-error").forEach((el) => { el.hidden = true; });
   document.querySelectorAll("[aria-invalid=true]").forEach((el) => el.setAttribute("aria-invalid", "false"));
+  $("#physical").hidden = false;
 }
 
 export function setSize(w, h) {

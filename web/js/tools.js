@@ -131,8 +131,9 @@ function renderPalette(m) {
     const name = Object.assign(document.createElement("span"), { className: "name", textContent: c.name });
     const count = Object.assign(document.createElement("span"), { className: "left" });
     const pinned = painted.get(c.id) || 0, more = (m.stock?.[c.hex] ?? 0) - pinned;
-    // none left unused, yet painting still works while other studs can give way: say so
-    count.textContent = m.stock ? (n > 0 || more <= 0 ? `${n} left` : `${n} left, ${more} paintable`)
+    // none left unused, yet painting still works while other studs can give way: say so (QA: "0 left,
+    // 629 paintable" read as a contradiction)
+    count.textContent = m.stock ? (n > 0 || more <= 0 ? `${n} left` : `all used; paint up to ${more}`)
       : (n >= 0 ? `${n} spare` : `buy ${-n}`);
     b.append(sw, name, count);
     b.setAttribute("aria-label", `${c.name}, ${count.textContent}`); // read as "Yellow, 321 left"
