@@ -413,3 +413,25 @@ def test_one_stud_is_one_piece_and_the_size_in_cm_steps_aside_for_a_size_error(p
     wait_mosaic(page, "2 × 1")
     expect(page.locator("#physical")).to_have_text("1.6 × 0.8 cm (0.6 × 0.3 in)")
     expect(page.locator("#dims")).to_have_text("2 × 1 studs, 2 pieces")
+
+
+def test_arrow_key_steps_on_a_slider_are_one_undo_step(page):
+    """QA, 2026-11-29: five presses of the right arrow on Midtones took five Undos. A run of key
+    presses on one slider is one step; a step on another control after it is a step of its own."""
+    upload(page, photo_path("coffee.png"))
+    wait_mosaic(page, "48 × 48")
+    page.focus("#adj-gamma")
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    expect(page.locator("#adj-gamma-out")).to_have_text("5")
+    page.wait_for_selector(READY)
+    page.focus("#adj-saturation")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#adj-saturation-out")).to_have_text("-1")
+    page.wait_for_selector(READY)
+    page.click("#undo")
+    expect(page.locator("#adj-saturation-out")).to_have_text("0")
+    expect(page.locator("#adj-gamma-out")).to_have_text("5")
+    page.click("#undo")
+    expect(page.locator("#adj-gamma-out")).to_have_text("0")
+    expect(page.locator("#undo")).to_be_disabled()  # the upload is not an undo step: nothing before the run

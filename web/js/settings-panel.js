@@ -36,7 +36,9 @@ export function buildControls(info) {
     fs.append(div);
     const input = div.querySelector("input");
     input.oninput = () => preview((s) => { s.adjustments[key] = +input.value; });
-    input.onchange = () => commit();
+    let keyed = false; // arrow keys, Page Up/Down, Home/End: each press is a change; a run of them is one undo step
+    input.onkeydown = () => { keyed = true; };
+    input.onchange = () => { commit(undefined, { merge: keyed ? input.id : null }); keyed = false; };
     div.querySelector("button").onclick = () => commit((s) => { s.adjustments[key] = 0; });
   }
   $(".settings").inert = false;
