@@ -49,6 +49,8 @@ import { REFINING } from "./js/progress-labels.js";
 // worker answers from its cache)
 const ROLE = ["pdf", "depth"].includes(self.name) ? self.name : "engine";
 const WORK_SIDE = 2048; // longest side of the working copy of a photo (8 pixels per stud at 256 studs)
+const WORK_SHORT = 512; // ... but its short side is not reduced below this (QA: a 4000 x 20 strip became 2048 x 10)
+const WORK_PIXELS = 8e6; // ... nor is the copy ever larger than this
 let api = null;
 let pyodide = null;
 let interruptView = null; // Uint8Array over the page's SharedArrayBuffer, if it sent one
@@ -218,11 +220,13 @@ async function decode(blob, maxSide = 0, unreadable = NOT_A_PHOTO) {
   }
   let { width, height } = bmp;
   let note = null;
-  if (Math.max(width, height) > WORK_SIDE) {
-    // the browser reduces a big photo (high quality) to a working copy; the engine then averages
-    // it exactly in linear light. A 12-megapixel phone photo is reduced about 2x: 4 pixels per stud
-    // even at 512 studs, and each change is several times faster than on the full photo.
-    const s = WORK_SIDE / Math.max(width, height);
+  // the browser reduces a big photo (high quality) to a working copy; the engine then averages
+  // it exactly in linear light. A 12-megapixel phone photo is reduced about 2x: 4 pixels per stud
+  // even at 512 studs, and each change is several times faster than on the full photo. A long
+  // strip keeps its short side (up to WORK_SHORT): halving a 20-pixel side would lose detail.
+  const s = Math.min(1, Math.max(WORK_SIDE / Math.max(width, height), WORK_SHORT / Math.min(width, height)),
+    Math.sqrt(WORK_PIXELS / (width * height)));
+  if (s < 1) {
     const w2 = Math.max(1, Math.round(width * s));
     const h2 = Math.max(1, Math.round(height * s));
     if (width * height > 16e6) {

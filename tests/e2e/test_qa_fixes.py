@@ -435,3 +435,14 @@ def test_arrow_key_steps_on_a_slider_are_one_undo_step(page):
     page.click("#undo")
     expect(page.locator("#adj-gamma-out")).to_have_text("0")
     expect(page.locator("#undo")).to_be_disabled()  # the upload is not an undo step: nothing before the run
+
+
+def test_a_long_strip_keeps_its_short_side(page, tmp_path):
+    """QA, 2026-11-29: a 4000 x 20 photo was reduced to a 2048 x 10 working copy (the longest side
+    to 2048), so the part used for a 48 x 48 mosaic was 10 x 10 pixels instead of 20 x 20."""
+    from PIL import Image
+    strip = tmp_path / "strip.png"
+    Image.linear_gradient("L").resize((4000, 20)).convert("RGB").save(strip)
+    upload(page, strip)
+    wait_mosaic(page, "48 × 48")
+    expect(page.locator("#notice")).to_contain_text("The part of the photo you use is 20 × 20 pixels")
