@@ -423,7 +423,7 @@ def _match(space, metric, palette, seen, pins, adjust, poster, size):
         sub = [space[i] for i in free] if pins else space
     pal_sp = [metric.to_space_1(c) for c in seen]
     # on the distinct colours; a colour split between studs of the same colour is spread over them
-    return (match.solve_pixels(sub, pal_sp, metric, free_stock, width=size[0], places=free if pins else None),
+    return (match.solve_pixels(sub, pal_sp, metric, free_stock, width=size[0], places=free),
             free, free_stock)
 
 

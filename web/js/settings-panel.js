@@ -184,17 +184,19 @@ function checkSize() {
   }
   $("#size-error").textContent = errors.join(" ");
   $("#size-error").hidden = !errors.length;
-  $("#physical").hidden = Boolean(errors.length); // the mosaic's size in cm is not that of the marked field (QA)
   blocked();
   sizePending();
   return errors.length ? null : [r.width.value, r.height.value];
 }
 
 /** A typed size applies on Enter or on leaving the field (not at every key: 1, 12, 128 would
- * each be made); until then a line under the fields says so, where the status says "Ready" (QA). */
+ * each be made); until then a line under the fields says so, where the status says "Ready" (QA).
+ * While a size field is marked wrong, the mosaic's size in cm is hidden: it is not the typed one (QA). */
 function sizePending() {
   const s = state.settings?.size, w = +$("#width").value, h = +$("#height").value;
-  const pending = Boolean(s) && !state.invalid.has("width") && !state.invalid.has("height") && (w !== s[0] || h !== s[1]);
+  const invalid = state.invalid.has("width") || state.invalid.has("height");
+  $("#physical").hidden = invalid;
+  const pending = Boolean(s) && !invalid && (w !== s[0] || h !== s[1]);
   $("#size-pending").hidden = !pending;
   $("#size-pending").textContent = pending ? `Press Enter, or leave the field, to make the mosaic ${w} × ${h} studs.` : "";
 }
@@ -204,7 +206,6 @@ export function resetFields() {
   state.invalid.clear();
   document.querySelectorAll(".field-error").forEach((el) => { el.hidden = true; });
   document.querySelectorAll("[aria-invalid=true]").forEach((el) => el.setAttribute("aria-invalid", "false"));
-  $("#physical").hidden = false;
 }
 
 export function setSize(w, h) {
